@@ -1,0 +1,53 @@
+//! The command line: argument definitions, dispatch, and the error-to-exit-code policy
+//! (0 success, 1 runtime error, 2 usage error).
+
+mod parse;
+mod run;
+
+use crate::error::UsageError;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+pub use parse::{BetaArg, WeightsArg};
+pub use run::RunArgs;
+
+/// Reproduce the Module 2 anomaly-detection lab bit for bit, rerun it with a changed
+/// threshold, weight or input assumption, and compare the runs.
+#[derive(Debug, Parser)]
+#[command(name = "anomaly-lab", version, about, max_term_width = 100)]
+#[command(
+    after_help = "Start with `anomaly-lab run --seed 2`. Exit status: 0 on success, \
+1 on a runtime error (files), 2 on a usage error (flags and their values)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate the lab's synthetic telemetry, score it and flag priority cases; print the
+    /// run as JSON and draw the scatter plot.
+    Run(RunArgs),
+}
+
+/// Parses the arguments, runs the command and maps failures to exit codes.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let usage = err.downcast_ref::<UsageError>().is_some();
+            eprintln!("error: {err:#}");
+            if usage {
+                eprintln!("\nFor more information, try '--help'.");
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}

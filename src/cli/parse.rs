@@ -1,0 +1,172 @@
+//! clap value parsers: each says what was wrong and what would be accepted.
+
+use std::path::PathBuf;
+
+/// `--weights`: five numbers in feature order, or `name=value` overrides.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WeightsArg {
+    All(Vec<f64>),
+    Named(Vec<(String, f64)>),
+}
+
+/// `--beta FEATURE=A,B`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BetaArg {
+    pub feature: String,
+    pub a: f64,
+    pub b: f64,
+}
+
+fn number(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("expected a number, got nothing".into());
+    }
+    let v: f64 = t.parse().map_err(|_| format!("{t:?} is not a number"))?;
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(format!("{t} is not a finite number"))
+    }
+}
+
+/// A seed as numpy takes it: a whole number from 0 to 2^128 - 1.
+pub fn seed(s: &str) -> Result<u128, String> {
+    let t = s.trim();
+    t.parse::<u128>().map_err(|_| {
+        if t.starts_with('-') {
+            format!("{t} is negative; a seed is a whole number from 0 to 2^128-1")
+        } else {
+            format!("{t:?} is not a seed; expected a whole number from 0 to 2^128-1 (e.g. 2)")
+        }
+    })
+}
+
+/// The number of cases: a whole number of at least 1.
+pub fn count(s: &str) -> Result<usize, String> {
+    let t = s.trim().replace('_', "");
+    match t.parse::<u64>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(v) => usize::try_from(v).map_err(|_| format!("{v} is too large for this machine")),
+        Err(_) => Err(format!(
+            "{:?} is not a whole number of at least 1 (e.g. 96 or 1_000_000)",
+            s.trim()
+        )),
+    }
+}
+
+/// `--top K`: a whole number, 0 or more.
+pub fn top_k(s: &str) -> Result<usize, String> {
+    s.trim()
+        .parse::<usize>()
+        .map_err(|_| format!("{:?} is not a whole number of 0 or more (e.g. 5)", s.trim()))
+}
+
+/// A quantile in [0, 1].
+pub fn quantile(s: &str) -> Result<f64, String> {
+    let q = number(s)?;
+    if (0.0..=1.0).contains(&q) {
+        Ok(q)
+    } else {
+        Err(format!(
+            "{q} is outside [0, 1]; use e.g. 0.9 for the top 10%"
+        ))
+    }
+}
+
+/// Any finite number (an absolute score threshold).
+pub fn finite(s: &str) -> Result<f64, String> {
+    number(s)
+}
+
+pub fn weights(s: &str) -> Result<WeightsArg, String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let named = parts.iter().filter(|p| p.contains('=')).count();
+    if named == 0 {
+        let values = parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| number(p).map_err(|e| format!("weight {}: {e}", i + 1)))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(WeightsArg::All(values));
+    }
+    if named != parts.len() {
+        return Err(
+            "mixes plain numbers and name=value pairs; give either all weights in \
+                    feature order (0.4,0.1,0.2,0.15,0.15) or name=value pairs (severity=0.4)"
+                .into(),
+        );
+    }
+    let pairs = parts
+        .iter()
+        .map(|p| {
+            let (name, value) = p.split_once('=').unwrap_or((p, ""));
+            let v = number(value).map_err(|e| format!("{}: {e}", name.trim()))?;
+            Ok((name.trim().to_string(), v))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(WeightsArg::Named(pairs))
+}
+
+pub fn beta(s: &str) -> Result<BetaArg, String> {
+    let (feature, params) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?} is not FEATURE=A,B (e.g. exposure=3,3)"))?;
+    let (a, b) = params
+        .split_once(',')
+        .ok_or_else(|| format!("{params:?} is not two shape parameters A,B (e.g. 3,3)"))?;
+    let shape = |name: &str, v: &str| -> Result<f64, String> {
+        let x = number(v).map_err(|e| format!("{name}: {e}"))?;
+        if x > 0.0 {
+            Ok(x)
+        } else {
+            Err(format!(
+                "{name} is {x}; beta shape parameters must be greater than 0"
+            ))
+        }
+    };
+    Ok(BetaArg {
+        feature: feature.trim().to_string(),
+        a: shape("A", a)?,
+        b: shape("B", b)?,
+    })
+}
+
+/// A path that is not empty.
+pub fn path(s: &str) -> Result<PathBuf, String> {
+    if s.trim().is_empty() {
+        Err("expected a file path, got nothing".into())
+    } else {
+        Ok(PathBuf::from(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_forms() {
+        assert_eq!(weights("0.4, 0.6"), Ok(WeightsArg::All(vec![0.4, 0.6])));
+        assert_eq!(
+            weights("severity=0.4"),
+            Ok(WeightsArg::Named(vec![("severity".into(), 0.4)]))
+        );
+        assert!(weights("0.4,severity=0.4").unwrap_err().contains("mixes"));
+        assert!(weights("0.4,nan").unwrap_err().contains("weight 2"));
+        assert!(weights("0.4,,0.1").is_err());
+    }
+
+    #[test]
+    fn numbers_reject_what_they_should() {
+        assert!(quantile("1.5").unwrap_err().contains("outside [0, 1]"));
+        assert!(quantile("NaN").is_err());
+        assert!(seed("-1").unwrap_err().contains("negative"));
+        assert!(seed("2.5").is_err());
+        assert_eq!(seed("18446744073709551616"), Ok(1u128 << 64));
+        assert!(count("0").is_err());
+        assert_eq!(count("1_000"), Ok(1000));
+        assert!(beta("exposure=0,1").unwrap_err().contains("greater than 0"));
+        assert!(beta("exposure").is_err());
+    }
+}

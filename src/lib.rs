@@ -1,0 +1,20 @@
+//! anomaly-lab: the Module 2 anomaly-detection lab as a library and a CLI.
+//!
+//! Computation ([`numpy`], [`stats`], [`run`], [`lab`]) is pure; [`report`] and [`plot`]
+//! render results to JSON and PNG bytes; only [`cli`] and [`fsx`] touch files and streams.
+//!
+//! ```
+//! use anomaly_lab::{lab::Lab, run::{RunConfig, simulate}};
+//! let out = simulate(&RunConfig::from_lab(Lab::module2()), false);
+//! assert_eq!(out.top, [70, 55, 56, 14, 16]);
+//! ```
+
+pub mod cli;
+pub mod error;
+pub mod fsx;
+pub mod lab;
+pub mod numpy;
+pub mod plot;
+pub mod report;
+pub mod run;
+pub mod stats;

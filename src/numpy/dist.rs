@@ -1,0 +1,284 @@
+//! numpy's samplers behind rand's [`Distribution`] trait.
+//!
+//! Each `sample` is a line-for-line port of numpy 2.x `distributions.c`: same draws in the
+//! same order, same floating-point operations in the same order, no fused multiply-add, and
+//! std's `ln`/`ln_1p`/`exp`/`powf` (the platform libm, which numpy also calls).
+
+use super::next_double;
+use super::ziggurat::{Tables, tables};
+use rand::Rng;
+use rand::distr::Distribution;
+
+/// Standard normal N(0, 1) by numpy's ziggurat (`random_standard_normal`).
+#[derive(Clone, Copy)]
+pub struct StandardNormal {
+    t: &'static Tables,
+}
+
+/// Standard exponential Exp(1) by numpy's ziggurat (`random_standard_exponential_zig`).
+#[derive(Clone, Copy)]
+pub struct StandardExponential {
+    t: &'static Tables,
+}
+
+/// Gamma(shape, scale) as `scale * random_standard_gamma(shape)`.
+#[derive(Clone, Copy)]
+pub struct Gamma {
+    shape: f64,
+    scale: f64,
+    t: &'static Tables,
+}
+
+/// Beta(a, b) as numpy's `random_beta`: Johnk's method when both shapes are <= 1,
+/// otherwise the ratio of two gammas.
+#[derive(Clone, Copy)]
+pub struct Beta {
+    a: f64,
+    b: f64,
+    t: &'static Tables,
+}
+
+/// Normal(loc, scale) as `loc + scale * random_standard_normal()`.
+#[derive(Clone, Copy)]
+pub struct Normal {
+    loc: f64,
+    scale: f64,
+    t: &'static Tables,
+}
+
+/// Uniform[low, high) as `low + (high - low) * next_double()`.
+#[derive(Clone, Copy)]
+pub struct Uniform {
+    low: f64,
+    range: f64,
+}
+
+impl Default for StandardNormal {
+    fn default() -> Self {
+        Self { t: tables() }
+    }
+}
+
+impl Default for StandardExponential {
+    fn default() -> Self {
+        Self { t: tables() }
+    }
+}
+
+impl Gamma {
+    /// The caller validates parameters (shape >= 0, scale >= 0, both finite), as numpy's
+    /// Python layer does before calling into C.
+    pub fn new(shape: f64, scale: f64) -> Self {
+        Self {
+            shape,
+            scale,
+            t: tables(),
+        }
+    }
+}
+
+impl Beta {
+    /// The caller validates parameters (a > 0, b > 0, both finite).
+    pub fn new(a: f64, b: f64) -> Self {
+        Self { a, b, t: tables() }
+    }
+}
+
+impl Normal {
+    pub fn new(loc: f64, scale: f64) -> Self {
+        Self {
+            loc,
+            scale,
+            t: tables(),
+        }
+    }
+}
+
+impl Uniform {
+    pub fn new(low: f64, high: f64) -> Self {
+        Self {
+            low,
+            range: high - low,
+        }
+    }
+}
+
+fn standard_normal<R: Rng + ?Sized>(t: &Tables, rng: &mut R) -> f64 {
+    loop {
+        let mut r = rng.next_u64();
+        let idx = (r & 0xff) as usize;
+        r >>= 8;
+        let sign = r & 1;
+        let rabs = (r >> 1) & 0x000f_ffff_ffff_ffff;
+        let mut x = rabs as f64 * t.wi[idx];
+        if sign == 1 {
+            x = -x;
+        }
+        if rabs < t.ki[idx] {
+            return x; // ~99.3% of draws
+        }
+        if idx == 0 {
+            // The tail beyond r, by Marsaglia's method.
+            loop {
+                let xx = -t.nor_inv_r * (-next_double(rng)).ln_1p();
+                let yy = -(-next_double(rng)).ln_1p();
+                if yy + yy > xx * xx {
+                    return if (rabs >> 8) & 1 == 1 {
+                        -(t.nor_r + xx)
+                    } else {
+                        t.nor_r + xx
+                    };
+                }
+            }
+        }
+        if (t.fi[idx - 1] - t.fi[idx]) * next_double(rng) + t.fi[idx] < (-0.5 * x * x).exp() {
+            return x;
+        }
+    }
+}
+
+fn standard_exponential<R: Rng + ?Sized>(t: &Tables, rng: &mut R) -> f64 {
+    loop {
+        let mut ri = rng.next_u64() >> 3;
+        let idx = (ri & 0xff) as usize;
+        ri >>= 8;
+        let x = ri as f64 * t.we[idx];
+        if ri < t.ke[idx] {
+            return x; // ~98.9% of draws
+        }
+        if idx == 0 {
+            return t.exp_r - (-next_double(rng)).ln_1p();
+        }
+        if (t.fe[idx - 1] - t.fe[idx]) * next_double(rng) + t.fe[idx] < (-x).exp() {
+            return x;
+        }
+        // numpy recurses with a fresh draw; a loop is the same sequence of draws.
+    }
+}
+
+fn standard_gamma<R: Rng + ?Sized>(t: &Tables, shape: f64, rng: &mut R) -> f64 {
+    if shape == 1.0 {
+        return standard_exponential(t, rng);
+    }
+    if shape == 0.0 {
+        return 0.0;
+    }
+    if shape < 1.0 {
+        loop {
+            let u = next_double(rng);
+            let v = standard_exponential(t, rng);
+            if u <= 1.0 - shape {
+                let x = u.powf(1.0 / shape);
+                if x <= v {
+                    return x;
+                }
+            } else {
+                let y = -((1.0 - u) / shape).ln();
+                let x = (1.0 - shape + shape * y).powf(1.0 / shape);
+                if x <= v + y {
+                    return x;
+                }
+            }
+        }
+    }
+    // Marsaglia and Tsang.
+    let b = shape - 1.0 / 3.0;
+    let c = 1.0 / (9.0 * b).sqrt();
+    loop {
+        let (x, v) = loop {
+            let x = standard_normal(t, rng);
+            let v = 1.0 + c * x;
+            if v > 0.0 {
+                break (x, v);
+            }
+        };
+        let v = v * v * v;
+        let u = next_double(rng);
+        if u < 1.0 - 0.0331 * (x * x) * (x * x) {
+            return b * v;
+        }
+        if u.ln() < 0.5 * x * x + b * (1.0 - v + v.ln()) {
+            return b * v;
+        }
+    }
+}
+
+fn beta<R: Rng + ?Sized>(t: &Tables, a: f64, b: f64, rng: &mut R) -> f64 {
+    if a <= 1.0 && b <= 1.0 {
+        if a < 3e-103 && b < 3e-103 {
+            // Both shapes so small that the variate is 0 or 1 to double precision.
+            return if (a + b) * next_double(rng) < a {
+                1.0
+            } else {
+                0.0
+            };
+        }
+        // Johnk's algorithm.
+        loop {
+            let u = next_double(rng);
+            let v = next_double(rng);
+            let x = u.powf(1.0 / a);
+            let y = v.powf(1.0 / b);
+            let xpy = x + y;
+            if xpy <= 1.0 && u + v > 0.0 {
+                if x > 0.0 && y > 0.0 {
+                    return x / xpy;
+                }
+                // X or Y underflowed: finish the ratio in log space.
+                let log_x = u.ln() / a;
+                let log_y = v.ln() / b;
+                let delta = log_x - log_y;
+                return if delta > 0.0 {
+                    (-(-delta).exp().ln_1p()).exp()
+                } else {
+                    (delta - delta.exp().ln_1p()).exp()
+                };
+            }
+        }
+    }
+    let ga = standard_gamma(t, a, rng);
+    let gb = standard_gamma(t, b, rng);
+    ga / (ga + gb)
+}
+
+impl Distribution<f64> for StandardNormal {
+    #[inline]
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        standard_normal(self.t, rng)
+    }
+}
+
+impl Distribution<f64> for StandardExponential {
+    #[inline]
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        standard_exponential(self.t, rng)
+    }
+}
+
+impl Distribution<f64> for Gamma {
+    #[inline]
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.scale * standard_gamma(self.t, self.shape, rng)
+    }
+}
+
+impl Distribution<f64> for Beta {
+    #[inline]
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        beta(self.t, self.a, self.b, rng)
+    }
+}
+
+impl Distribution<f64> for Normal {
+    #[inline]
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.loc + self.scale * standard_normal(self.t, rng)
+    }
+}
+
+impl Distribution<f64> for Uniform {
+    #[inline]
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.low + self.range * next_double(rng)
+    }
+}

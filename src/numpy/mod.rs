@@ -1,0 +1,20 @@
+//! A bit-exact re-implementation of the parts of numpy's `Generator` the lab uses.
+//!
+//! `default_rng(seed)` builds numpy's PCG64 from its SeedSequence, and the samplers in
+//! [`dist`] follow numpy's C code operation for operation, so the same seed gives the same
+//! doubles as `np.random.default_rng(seed)`. Facts and sources: `tests/fixtures/README.md`.
+
+pub mod dist;
+mod seed;
+mod ziggurat;
+
+pub use dist::{Beta, Gamma, Normal, StandardExponential, StandardNormal, Uniform};
+pub use seed::{Pcg64, default_rng, pcg64_state};
+
+use rand::Rng;
+
+/// numpy's `next_double`: the top 53 bits of one 64-bit draw, scaled to [0, 1).
+#[inline(always)]
+pub fn next_double<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0)
+}

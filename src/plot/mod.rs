@@ -1,0 +1,197 @@
+//! The lab's scatter plot as PNG bytes, laid out like the notebook's matplotlib figure:
+//! 6x3 inches at 100 dpi, DejaVu Sans (embedded, so no system fonts are needed),
+//! coolwarm's two ends for normal and priority cases, `tight_layout` margins.
+//!
+//! Rendering is pure (data in, bytes out); writing the file is the caller's job.
+
+mod raster;
+mod text;
+pub mod ticks;
+
+use plotters::prelude::*;
+use raster::Canvas;
+use text::Align;
+
+pub const WIDTH: u32 = 600;
+pub const HEIGHT: u32 = 300;
+/// coolwarm(0.0) and coolwarm(1.0), the colours `c=priority, cmap="coolwarm"` gives.
+pub const NORMAL_RGB: [u8; 3] = [0x3b, 0x4c, 0xc0];
+pub const PRIORITY_RGB: [u8; 3] = [0xb4, 0x04, 0x26];
+
+// matplotlib's defaults at 100 dpi, in pixels (1 pt = 100/72 px).
+const PT: f64 = 100.0 / 72.0;
+const LABEL_EM: f64 = 10.0 * PT;
+const TITLE_EM: f64 = 12.0 * PT;
+const LAYOUT_PAD: f64 = 1.08 * LABEL_EM;
+const TICK_LEN: f64 = 3.5 * PT;
+const TICK_PAD: f64 = 3.5 * PT;
+const LABEL_PAD: f64 = 4.0 * PT;
+const TITLE_PAD: f64 = 6.0 * PT;
+/// Text boxes as matplotlib's Agg measures DejaVu Sans: 1.0325 em tall at 10 pt, 1.02 em at
+/// 12 pt, 0.236 em of it below the baseline.
+const BOX_EM: f64 = 1.0325;
+const TITLE_BOX_EM: f64 = 1.02;
+const DESCENT_EM: f64 = 0.236;
+/// `s=24` is the marker's area in pt^2; its 1 pt edge in the face colour adds to the radius.
+const MARKER_RADIUS: f64 = (2.449_489_742_783_178 + 0.5) * PT; // sqrt(24) / 2 + 1 pt / 2
+
+/// What the plot shows.
+pub struct PlotInput<'a> {
+    pub x: &'a [f64],
+    pub y: &'a [f64],
+    /// Priority indices, ascending.
+    pub priority: &'a [usize],
+    pub x_label: &'a str,
+    pub y_label: &'a str,
+    pub title: &'a str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    #[error("PNG encoding failed: {0}")]
+    Encode(#[from] png::EncodingError),
+}
+
+/// Renders the scatter plot and returns the PNG file's bytes.
+pub fn render_png(input: &PlotInput) -> Result<Vec<u8>, PlotError> {
+    let mut canvas = Canvas::new(WIDTH, HEIGHT);
+    let frame = Frame::layout(input);
+    draw_markers(&mut canvas, &frame, input);
+    draw_axes(&mut canvas, &frame, input);
+    canvas.encode_png()
+}
+
+/// The axes box in pixels and the data range it maps.
+struct Frame {
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    xlim: (f64, f64),
+    ylim: (f64, f64),
+    xticks: Vec<f64>,
+    yticks: Vec<f64>,
+}
+
+impl Frame {
+    fn layout(input: &PlotInput) -> Frame {
+        let xlim = ticks::padded_limits(input.x.iter().copied());
+        let ylim = ticks::padded_limits(input.y.iter().copied());
+        let label_h = BOX_EM * LABEL_EM;
+        let bottom =
+            f64::from(HEIGHT) - (LAYOUT_PAD + 2.0 * label_h + LABEL_PAD + TICK_LEN + TICK_PAD);
+        let top = LAYOUT_PAD + TITLE_BOX_EM * TITLE_EM + TITLE_PAD - DESCENT_EM * TITLE_EM;
+        // matplotlib sizes nbins from the axis length: 3 label heights across x, 2 along y.
+        let y_nbins = ((bottom - top) / PT / (2.0 * 10.0)).floor() as usize;
+        let yticks = ticks::ticks(ylim.0, ylim.1, y_nbins);
+        let widest = ticks::labels(&yticks)
+            .iter()
+            .map(|l| text::width(l, LABEL_EM))
+            .fold(0.0, f64::max);
+        let left = LAYOUT_PAD + label_h + LABEL_PAD + widest + TICK_PAD + TICK_LEN;
+        let right = f64::from(WIDTH) - LAYOUT_PAD;
+        let x_nbins = ((right - left) / PT / (3.0 * 10.0)).floor() as usize;
+        let xticks = ticks::ticks(xlim.0, xlim.1, x_nbins);
+        Frame {
+            left,
+            right,
+            top,
+            bottom,
+            xlim,
+            ylim,
+            xticks,
+            yticks,
+        }
+    }
+
+    fn px(&self, x: f64) -> f64 {
+        self.left + (x - self.xlim.0) / (self.xlim.1 - self.xlim.0) * (self.right - self.left)
+    }
+
+    fn py(&self, y: f64) -> f64 {
+        self.bottom - (y - self.ylim.0) / (self.ylim.1 - self.ylim.0) * (self.bottom - self.top)
+    }
+}
+
+/// Markers in data order, as matplotlib draws a scatter, clipped to the axes box.
+fn draw_markers(canvas: &mut Canvas, f: &Frame, input: &PlotInput) {
+    let clip = (f.left, f.top, f.right, f.bottom);
+    let mut next_priority = input.priority.iter().peekable();
+    for (i, (&x, &y)) in input.x.iter().zip(input.y).enumerate() {
+        let is_priority = next_priority.next_if(|&&p| p == i).is_some();
+        let rgb = if is_priority {
+            PRIORITY_RGB
+        } else {
+            NORMAL_RGB
+        };
+        canvas.disc(f.px(x), f.py(y), MARKER_RADIUS, rgb, clip);
+    }
+}
+
+/// Frame and ticks drawn with plotters; tick labels, axis labels and title as text.
+fn draw_axes(canvas: &mut Canvas, f: &Frame, input: &PlotInput) {
+    // matplotlib snaps 1-px lines to the nearest pixel: the left spine at x = 66.6 fills column 67.
+    let snap = |v: f64| v.round() as i32;
+    let (l, r, t, b) = (snap(f.left), snap(f.right), snap(f.top), snap(f.bottom));
+    let tick_len = TICK_LEN.round() as i32;
+    {
+        let root =
+            BitMapBackend::with_buffer(canvas.rgb_mut(), (WIDTH, HEIGHT)).into_drawing_area();
+        let black = BLACK.stroke_width(1);
+        let mut lines = vec![vec![(l, t), (r, t), (r, b), (l, b), (l, t)]];
+        lines.extend(f.xticks.iter().map(|&v| {
+            let x = snap(f.px(v));
+            vec![(x, b), (x, b + tick_len)]
+        }));
+        lines.extend(f.yticks.iter().map(|&v| {
+            let y = snap(f.py(v));
+            vec![(l - tick_len, y), (l, y)]
+        }));
+        for points in lines {
+            // Drawing into an in-memory buffer of the right size cannot fail.
+            let _ = root.draw(&PathElement::new(points, black));
+        }
+        let _ = root.present();
+    }
+
+    let ink = [0, 0, 0];
+    let label_baseline = (BOX_EM - DESCENT_EM) * LABEL_EM;
+    let gap = TICK_LEN + TICK_PAD;
+    for (&v, label) in f.xticks.iter().zip(ticks::labels(&f.xticks)) {
+        let at = (f.px(v), f.bottom + gap + label_baseline);
+        text::draw(canvas, &label, LABEL_EM, at, Align::Centre, false, ink);
+    }
+    for (&v, label) in f.yticks.iter().zip(ticks::labels(&f.yticks)) {
+        // 'center_baseline': the box above the baseline is centred on the tick.
+        let at = (f.left - gap, f.py(v) + label_baseline / 2.0);
+        text::draw(canvas, &label, LABEL_EM, at, Align::End, false, ink);
+    }
+    let label_h = BOX_EM * LABEL_EM;
+    let centre_x = (f.left + f.right) / 2.0;
+    let x_label_top = f.bottom + gap + label_h + LABEL_PAD;
+    let at = (centre_x, x_label_top + label_baseline);
+    text::draw(
+        canvas,
+        input.x_label,
+        LABEL_EM,
+        at,
+        Align::Centre,
+        false,
+        ink,
+    );
+    let at = (LAYOUT_PAD + label_baseline, (f.top + f.bottom) / 2.0);
+    text::draw(
+        canvas,
+        input.y_label,
+        LABEL_EM,
+        at,
+        Align::Centre,
+        true,
+        ink,
+    );
+    let at = (
+        centre_x,
+        LAYOUT_PAD + (TITLE_BOX_EM - DESCENT_EM) * TITLE_EM,
+    );
+    text::draw(canvas, input.title, TITLE_EM, at, Align::Centre, false, ink);
+}

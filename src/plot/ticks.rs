@@ -1,0 +1,172 @@
+//! Axis limits and tick positions chosen the way matplotlib's defaults choose them
+//! (5% data margins, `MaxNLocator` with steps 1, 2, 2.5, 5, 10), so the picture reads
+//! like the notebook's.
+
+/// Data limits widened by matplotlib's default 5% margin; a zero-width range is widened
+/// the way `matplotlib.transforms.nonsingular` does.
+pub fn padded_limits(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if lo > hi {
+        return (-0.05, 0.05);
+    }
+    if hi - lo <= f64::EPSILON * hi.abs().max(lo.abs()).max(f64::MIN_POSITIVE) {
+        return if lo == 0.0 {
+            (-0.05, 0.05)
+        } else {
+            (lo - 0.05 * lo.abs(), hi + 0.05 * hi.abs())
+        };
+    }
+    let m = 0.05 * (hi - lo);
+    (lo - m, hi + m)
+}
+
+/// Tick positions inside `[vmin, vmax]` for an axis with room for `nbins` intervals.
+pub fn ticks(vmin: f64, vmax: f64, nbins: usize) -> Vec<f64> {
+    let nbins = nbins.clamp(1, 9) as f64;
+    let (scale, offset) = scale_range(vmin, vmax, nbins);
+    let (lo, hi) = (vmin - offset, vmax - offset);
+    let raw_step = (hi - lo) / nbins;
+    let staircase = [0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 2.5, 5.0, 10.0, 20.0];
+    let steps: Vec<f64> = staircase.iter().map(|s| s * scale).collect();
+    let first_large = steps
+        .iter()
+        .position(|&s| s >= raw_step)
+        .unwrap_or(steps.len() - 1);
+    let mut chosen = Vec::new();
+    for &step in steps[..=first_large].iter().rev() {
+        let best_min = (lo / step).floor() * step;
+        let edge = Edge { step, offset };
+        let low = edge.le(lo - best_min);
+        let high = edge.ge(hi - best_min);
+        chosen = (low as i64..=high as i64)
+            .map(|i| i as f64 * step + best_min)
+            .collect();
+        let visible = chosen.iter().filter(|&&t| t >= lo && t <= hi).count();
+        if visible >= 2 {
+            break;
+        }
+    }
+    // Tolerate the rounding of `i * step` at the ends, as matplotlib's view clipping does.
+    let tol = (vmax - vmin) * 1e-10;
+    chosen
+        .into_iter()
+        .map(|t| t + offset)
+        .filter(|&t| t >= vmin - tol && t <= vmax + tol)
+        .collect()
+}
+
+fn scale_range(vmin: f64, vmax: f64, n: f64) -> (f64, f64) {
+    let dv = (vmax - vmin).abs();
+    let meanv = (vmax + vmin) / 2.0;
+    let offset = if meanv.abs() / dv < 100.0 {
+        0.0
+    } else {
+        10f64.powf(meanv.abs().log10().floor()).copysign(meanv)
+    };
+    (10f64.powf((dv / n).log10().floor()), offset)
+}
+
+/// matplotlib's `_Edge_integer`: floor/ceil in units of `step` that forgive rounding error.
+struct Edge {
+    step: f64,
+    offset: f64,
+}
+
+impl Edge {
+    fn close_to(&self, ms: f64, edge: f64) -> bool {
+        let tol = if self.offset > 0.0 {
+            let digits = (self.offset / self.step).log10();
+            10f64.powf(digits - 12.0).clamp(1e-10, 0.4999)
+        } else {
+            1e-10
+        };
+        (ms - edge).abs() < tol
+    }
+
+    fn le(&self, x: f64) -> f64 {
+        let (d, m) = (x / self.step).floor_and_rem(x, self.step);
+        if self.close_to(m / self.step, 1.0) {
+            d + 1.0
+        } else {
+            d
+        }
+    }
+
+    fn ge(&self, x: f64) -> f64 {
+        let (d, m) = (x / self.step).floor_and_rem(x, self.step);
+        if self.close_to(m / self.step, 0.0) {
+            d
+        } else {
+            d + 1.0
+        }
+    }
+}
+
+trait FloorRem {
+    fn floor_and_rem(self, x: f64, step: f64) -> (f64, f64);
+}
+
+impl FloorRem for f64 {
+    /// Python's `divmod(x, step)` for a positive step.
+    fn floor_and_rem(self, x: f64, step: f64) -> (f64, f64) {
+        let d = self.floor();
+        (d, x - d * step)
+    }
+}
+
+/// Labels with the fewest decimals that still tell every tick apart exactly, like
+/// matplotlib's ScalarFormatter on ordinary ranges ("0.2", "0.25", "10").
+pub fn labels(ticks: &[f64]) -> Vec<String> {
+    let decimals = (0..=12)
+        .find(|&d| {
+            ticks.iter().all(|&t| {
+                let s = format!("{t:.d$}");
+                s.parse::<f64>()
+                    .is_ok_and(|p| (p - t).abs() <= 1e-9 * t.abs().max(1e-12))
+            })
+        })
+        .unwrap_or(12);
+    ticks
+        .iter()
+        .map(|&t| {
+            let s = format!("{t:.decimals$}");
+            // Use a real minus sign, as matplotlib does, and never print "-0".
+            if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
+                s[1..].to_string()
+            } else {
+                s.replacen('-', "\u{2212}", 1)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notebook_axes_get_the_notebook_ticks() {
+        // Limits and tick counts of the reference figure (read from matplotlib itself).
+        let x = ticks(0.000_972_507_889_557_584_8, 0.999_083_163_368_785_1, 9);
+        assert_eq!(labels(&x), ["0.2", "0.4", "0.6", "0.8"]);
+        let y = ticks(0.156_156_283_962_625_7, 0.605_737_632_486_820_6, 7);
+        assert_eq!(labels(&y), ["0.2", "0.3", "0.4", "0.5", "0.6"]);
+    }
+
+    #[test]
+    fn padded_limits_add_five_percent() {
+        assert_eq!(padded_limits([0.0, 1.0].into_iter()), (-0.05, 1.05));
+        assert_eq!(padded_limits([2.0].into_iter()), (1.9, 2.1));
+        assert_eq!(padded_limits(std::iter::empty()), (-0.05, 0.05));
+    }
+
+    #[test]
+    fn labels_use_as_few_decimals_as_needed() {
+        assert_eq!(labels(&[0.0, 0.25, 0.5]), ["0.00", "0.25", "0.50"]);
+        assert_eq!(labels(&[-10.0, 0.0, 10.0]), ["\u{2212}10", "0", "10"]);
+    }
+}

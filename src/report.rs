@@ -1,0 +1,160 @@
+//! The JSON document `run` prints: fixed key order, no timestamps, so identical arguments
+//! give identical bytes and two runs diff line by line. `compare` reads it back.
+
+use crate::lab::Distribution;
+use crate::run::{Cut, Outcome, RunConfig};
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// Identifies a run document; `compare` refuses anything else.
+pub const FORMAT: &str = "anomaly-lab/run";
+/// Bumped whenever a field changes meaning or disappears.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A JSON object whose keys keep the order they were written in (feature order).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ordered<V>(pub Vec<(String, V)>);
+
+impl<V> Ordered<V> {
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+impl<V: Serialize> Serialize for Ordered<V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V2<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for V2<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, V>()? {
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(V2(std::marker::PhantomData))
+    }
+}
+
+/// One run, as printed by `anomaly-lab run`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RunReport {
+    pub format: String,
+    pub format_version: u32,
+    pub params: Params,
+    /// Exactly the notebook's four keys.
+    pub summary: Summary,
+    /// Every priority case, ascending: what `compare` diffs.
+    pub priority_indices: Vec<usize>,
+    /// Where the plot was written, as given; null with `--no-plot`.
+    pub plot: Option<String>,
+    /// The lab's reflection template, every field empty.
+    pub reflection: Ordered<String>,
+}
+
+/// Everything needed to rerun.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub lab: String,
+    pub seed: u128,
+    pub n: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantile: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    pub top_k: usize,
+    pub weights: Ordered<f64>,
+    pub distributions: Ordered<Distribution>,
+    pub tool_version: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    pub priority_count: usize,
+    pub threshold: f64,
+    pub top_indices: Vec<usize>,
+    pub review_note: String,
+}
+
+impl Params {
+    pub fn of(cfg: &RunConfig) -> Params {
+        let (quantile, threshold) = match cfg.cut {
+            Cut::Quantile(q) => (Some(q), None),
+            Cut::Threshold(t) => (None, Some(t)),
+        };
+        let features = &cfg.lab.features;
+        Params {
+            lab: cfg.lab.id.clone(),
+            seed: cfg.seed,
+            n: cfg.n,
+            quantile,
+            threshold,
+            top_k: cfg.top_k,
+            weights: Ordered(
+                features
+                    .iter()
+                    .map(|f| (f.name.clone(), f.weight))
+                    .collect(),
+            ),
+            distributions: Ordered(
+                features
+                    .iter()
+                    .map(|f| (f.name.clone(), f.distribution))
+                    .collect(),
+            ),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+impl RunReport {
+    pub fn new(cfg: &RunConfig, out: &Outcome, plot: Option<String>) -> RunReport {
+        RunReport {
+            format: FORMAT.to_string(),
+            format_version: FORMAT_VERSION,
+            params: Params::of(cfg),
+            summary: Summary {
+                priority_count: out.priority.len(),
+                threshold: out.threshold,
+                top_indices: out.top.clone(),
+                review_note: cfg.lab.review_note.clone(),
+            },
+            priority_indices: out.priority.clone(),
+            plot,
+            reflection: Ordered(
+                cfg.lab
+                    .reflection
+                    .iter()
+                    .map(|name| (name.clone(), String::new()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Pretty JSON with a trailing newline, the form `run` prints.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("a run report always serializes");
+        s.push('\n');
+        s
+    }
+}

@@ -1,0 +1,172 @@
+//! Threshold, priority set and ranking over a score column, numpy-compatible and O(n).
+//!
+//! `np.quantile(method='linear')` and `np.argsort(...)[-k:][::-1]` sort the whole array;
+//! the same order statistics come out of a selection (quantile) and a bounded heap (top k).
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+/// `np.quantile(values, q)` with the default 'linear' method, bit for bit.
+///
+/// `q` must lie in [0, 1] and `values` must be non-empty (the CLI validates both).
+/// Selection reorders `scratch`, a copy the caller gives up, so no sort is needed.
+pub fn quantile_linear(mut scratch: Vec<f64>, q: f64) -> f64 {
+    let n = scratch.len();
+    assert!(n > 0, "quantile of an empty column");
+    let last = (n - 1) as f64;
+    let virtual_index = last * q;
+    if virtual_index >= last {
+        return scratch
+            .iter()
+            .copied()
+            .max_by(f64::total_cmp)
+            .unwrap_or(f64::NAN);
+    }
+    let lo = virtual_index.floor() as usize;
+    let g = virtual_index - lo as f64;
+    let (_, &mut a, above) = scratch.select_nth_unstable_by(lo, f64::total_cmp);
+    let b = above.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
+    lerp(a, b, g)
+}
+
+/// numpy's `_lerp`: measured from the nearer end, so g >= 0.5 rounds from `b`.
+pub fn lerp(a: f64, b: f64, g: f64) -> f64 {
+    let d = b - a;
+    if g >= 0.5 {
+        b - d * (1.0 - g)
+    } else {
+        a + d * g
+    }
+}
+
+/// Indices with `score >= threshold`, ascending.
+pub fn priority_indices(scores: &[f64], threshold: f64) -> Vec<usize> {
+    scores
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &s)| (s >= threshold).then_some(i))
+        .collect()
+}
+
+/// A score with its index, ordered by score, then by index: so among equal scores the
+/// higher index ranks first, as in a stable ascending argsort read backwards.
+#[derive(Clone, Copy, PartialEq)]
+struct Ranked(f64, usize);
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0).then(self.1.cmp(&other.1))
+    }
+}
+
+/// The indices of the `k` largest scores, largest first (`argsort(scores)[-k:][::-1]`).
+///
+/// Ties (which continuous data does not produce) go to the higher index. A min-heap of
+/// size k keeps this O(n log k) in time and O(k) in memory.
+pub fn top_indices(scores: &[f64], k: usize) -> Vec<usize> {
+    if k == 0 {
+        return Vec::new();
+    }
+    let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
+    for (i, &s) in scores.iter().enumerate() {
+        let item = Ranked(s, i);
+        if heap.len() < k {
+            heap.push(Reverse(item));
+        } else if heap.peek().is_some_and(|Reverse(min)| item > *min) {
+            heap.pop();
+            heap.push(Reverse(item));
+        }
+    }
+    // into_sorted_vec of Reverse<_> is ascending in Reverse, i.e. descending by rank.
+    heap.into_sorted_vec()
+        .into_iter()
+        .map(|Reverse(r)| r.1)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The textbook definition: sort everything, index, interpolate.
+    fn quantile_by_sorting(values: &[f64], q: f64) -> f64 {
+        let mut s = values.to_vec();
+        s.sort_by(f64::total_cmp);
+        let last = (s.len() - 1) as f64;
+        let vi = last * q;
+        if vi >= last {
+            return s[s.len() - 1];
+        }
+        let lo = vi.floor() as usize;
+        lerp(s[lo], s[lo + 1], vi - lo as f64)
+    }
+
+    fn top_by_sorting(values: &[f64], k: usize) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..values.len()).collect();
+        idx.sort_by(|&i, &j| values[i].total_cmp(&values[j]).then(i.cmp(&j)));
+        idx.into_iter().rev().take(k).collect()
+    }
+
+    #[test]
+    fn lerp_takes_the_upper_branch_from_one_half() {
+        // 0.1 + (0.7 - 0.1) * 0.5 and 0.7 - 0.6 * 0.5 differ in the last bit.
+        let (a, b) = (0.1, 0.7);
+        assert_eq!(lerp(a, b, 0.5), b - (b - a) * 0.5);
+        assert_ne!(a + (b - a) * 0.5, b - (b - a) * 0.5);
+        assert_eq!(lerp(a, b, 0.25), a + (b - a) * 0.25);
+    }
+
+    #[test]
+    fn quantile_edges() {
+        assert_eq!(quantile_linear(vec![3.0], 0.5), 3.0);
+        assert_eq!(quantile_linear(vec![3.0, 1.0, 2.0], 0.0), 1.0);
+        assert_eq!(quantile_linear(vec![3.0, 1.0, 2.0], 1.0), 3.0);
+        assert_eq!(quantile_linear(vec![1.0, 2.0], 0.5), 1.5);
+    }
+
+    #[test]
+    fn top_indices_breaks_ties_towards_higher_index() {
+        assert_eq!(top_indices(&[1.0, 5.0, 5.0, 2.0], 2), vec![2, 1]);
+        assert_eq!(top_indices(&[1.0, 2.0], 5), vec![1, 0]);
+        assert!(top_indices(&[1.0], 0).is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn selection_quantile_equals_sorting(
+            values in prop::collection::vec(-1e3f64..1e3, 1..200),
+            q in 0.0f64..=1.0,
+        ) {
+            let expected = quantile_by_sorting(&values, q);
+            prop_assert_eq!(quantile_linear(values, q).to_bits(), expected.to_bits());
+        }
+
+        #[test]
+        fn heap_top_k_equals_sorting(
+            values in prop::collection::vec(prop_oneof![Just(0.5f64), 0.0f64..1.0], 0..200),
+            k in 0usize..20,
+        ) {
+            prop_assert_eq!(top_indices(&values, k), top_by_sorting(&values, k));
+        }
+
+        #[test]
+        fn priority_set_is_exactly_the_scores_at_or_above(
+            values in prop::collection::vec(0.0f64..1.0, 0..100),
+            t in 0.0f64..1.0,
+        ) {
+            let p = priority_indices(&values, t);
+            prop_assert!(p.windows(2).all(|w| w[0] < w[1]));
+            prop_assert_eq!(p.len(), values.iter().filter(|&&v| v >= t).count());
+            prop_assert!(p.iter().all(|&i| values[i] >= t));
+        }
+    }
+}
