@@ -1,0 +1,129 @@
+//! Shared helpers for the parity tests: fixture loading and bit-pattern decoding.
+#![allow(dead_code)]
+
+use anomaly_lab::lab::{Distribution, Lab};
+use anomaly_lab::run::{Cut, RunConfig};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+pub fn fixture<T: for<'de> Deserialize<'de>>(name: &str) -> Vec<T> {
+    #[derive(Deserialize)]
+    struct File<T> {
+        cases: Vec<T>,
+    }
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str::<File<T>>(&text)
+        .expect("fixture parses")
+        .cases
+}
+
+pub fn f(bits: &str) -> f64 {
+    f64::from_bits(u64::from_str_radix(bits.trim_start_matches("0x"), 16).expect("hex bits"))
+}
+
+pub fn hex(x: f64) -> String {
+    format!("0x{:016x}", x.to_bits())
+}
+
+pub fn sha_f64(values: impl IntoIterator<Item = f64>) -> String {
+    let mut h = Sha256::new();
+    for v in values {
+        h.update(v.to_le_bytes());
+    }
+    format!("{:x}", h.finalize())
+}
+
+pub fn sha_idx(values: &[usize]) -> String {
+    let mut h = Sha256::new();
+    for &v in values {
+        h.update((v as u64).to_le_bytes());
+    }
+    format!("{:x}", h.finalize())
+}
+
+pub fn lab(name: &str) -> Lab {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("lab/{name}.toml"));
+    Lab::from_toml(&std::fs::read_to_string(path).expect("lab file")).expect("valid lab")
+}
+
+/// A whole run as the fixture generator describes it.
+#[derive(Deserialize, Debug)]
+pub struct Summary {
+    pub lab: String,
+    pub seed: String,
+    pub n: usize,
+    pub cut: std::collections::BTreeMap<String, String>,
+    pub top_k: usize,
+    pub weights: Option<Vec<String>>,
+    pub betas: std::collections::BTreeMap<String, [String; 2]>,
+    pub threshold: String,
+    pub priority_count: usize,
+    pub priority_sha256: String,
+    pub priority_head: Vec<usize>,
+    pub top_indices: Vec<usize>,
+    pub scores_sha256: String,
+}
+
+impl Summary {
+    pub fn config(&self) -> RunConfig {
+        let mut lab = lab(&self.lab);
+        if let Some(ws) = &self.weights {
+            for (feat, w) in lab.features.iter_mut().zip(ws) {
+                feat.weight = f(w);
+            }
+        }
+        for (name, [a, b]) in &self.betas {
+            let i = lab.feature_index(name).expect("fixture names a feature");
+            lab.features[i].distribution = Distribution::Beta { a: f(a), b: f(b) };
+        }
+        let mut cfg = RunConfig::from_lab(lab);
+        cfg.seed = self.seed.parse().expect("seed");
+        cfg.n = self.n;
+        cfg.top_k = self.top_k;
+        cfg.cut = match (self.cut.get("quantile"), self.cut.get("threshold")) {
+            (Some(q), _) => Cut::Quantile(f(q)),
+            (None, Some(t)) => Cut::Threshold(f(t)),
+            _ => panic!("fixture cut has quantile or threshold"),
+        };
+        cfg
+    }
+
+    /// Checks a run against the fixture; returns a description of the first mismatch.
+    pub fn check(&self, out: &anomaly_lab::run::Outcome) -> Result<(), String> {
+        let what = format!("seed {} n {} cut {:?}", self.seed, self.n, self.cut);
+        let scores = out.scores.as_slice().expect("contiguous");
+        if sha_f64(scores.iter().copied()) != self.scores_sha256 {
+            return Err(format!("{what}: scores differ"));
+        }
+        if hex(out.threshold) != self.threshold {
+            return Err(format!(
+                "{what}: threshold {} != numpy {}",
+                hex(out.threshold),
+                self.threshold
+            ));
+        }
+        if out.priority.len() != self.priority_count
+            || sha_idx(&out.priority) != self.priority_sha256
+        {
+            return Err(format!(
+                "{what}: priority set differs ({} vs {})",
+                out.priority.len(),
+                self.priority_count
+            ));
+        }
+        if out.priority.iter().take(30).copied().collect::<Vec<_>>() != self.priority_head {
+            return Err(format!("{what}: priority head differs"));
+        }
+        if out.top != self.top_indices {
+            return Err(format!(
+                "{what}: top {:?} != numpy {:?}",
+                out.top, self.top_indices
+            ));
+        }
+        Ok(())
+    }
+}
