@@ -16,9 +16,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".anomaly-lab-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".anomaly-lab-").suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(permissions_for(path));
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
     tmp.write_all(bytes)
@@ -40,6 +42,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
         }
     })?;
     Ok(())
+}
+
+/// A replaced file keeps its mode; a new one gets the usual rw-r--r-- rather than the
+/// owner-only mode temporary files are created with.
+#[cfg(unix)]
+fn permissions_for(path: &Path) -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .map(|m| m.permissions())
+        .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644))
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.

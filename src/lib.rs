@@ -10,11 +10,13 @@
 //! ```
 
 pub mod cli;
+pub mod compare;
 pub mod error;
 pub mod fsx;
 pub mod lab;
 pub mod numpy;
 pub mod plot;
+pub mod reflection;
 pub mod report;
 pub mod run;
 pub mod stats;

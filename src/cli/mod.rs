@@ -1,6 +1,7 @@
 //! The command line: argument definitions, dispatch, and the error-to-exit-code policy
 //! (0 success, 1 runtime error, 2 usage error).
 
+mod compare;
 mod parse;
 mod run;
 
@@ -29,6 +30,18 @@ enum Command {
     /// Generate the lab's synthetic telemetry, score it and flag priority cases; print the
     /// run as JSON and draw the scatter plot.
     Run(RunArgs),
+    /// Compare two runs: what changed, how the metrics moved, which cases entered or left
+    /// the priority set; optionally write the reflection from it.
+    Compare(compare::CompareArgs),
+    /// Work with reflection files.
+    #[command(subcommand)]
+    Reflect(ReflectCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ReflectCommand {
+    /// List the reflection fields that are still empty (exit 1 if any are)
+    Check(compare::CheckArgs),
 }
 
 /// Parses the arguments, runs the command and maps failures to exit codes.
@@ -36,6 +49,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Compare(args) => compare::compare(&args),
+        Command::Reflect(ReflectCommand::Check(args)) => compare::check(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

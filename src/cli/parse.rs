@@ -132,6 +132,17 @@ pub fn beta(s: &str) -> Result<BetaArg, String> {
     })
 }
 
+/// `--precision N`: decimals, 0 to 17.
+pub fn precision(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(p) if p <= 17 => Ok(p),
+        _ => Err(format!(
+            "{:?} is not a number of decimals from 0 to 17",
+            s.trim()
+        )),
+    }
+}
+
 /// A path that is not empty.
 pub fn path(s: &str) -> Result<PathBuf, String> {
     if s.trim().is_empty() {

@@ -1,0 +1,207 @@
+//! `anomaly-lab compare` and `anomaly-lab reflect check`: read run files, compare, render,
+//! write the reflection.
+
+use super::parse;
+use crate::compare::{self, render};
+use crate::error::UsageError;
+use crate::report::{FORMAT, FORMAT_VERSION, RunReport};
+use crate::{fsx, reflection};
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    /// Aligned text table (coloured on a terminal unless NO_COLOR is set)
+    Table,
+    /// GitHub-flavoured Markdown tables, to paste into a report
+    Md,
+    /// Machine-readable JSON with exact numbers
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The run before the change: a file printed by `anomaly-lab run`, or - for stdin
+    #[arg(value_parser = parse::path)]
+    pub before: PathBuf,
+
+    /// The run after the change: a file printed by `anomaly-lab run`, or - for stdin
+    #[arg(value_parser = parse::path)]
+    pub after: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+
+    /// Show every parameter, not only those that changed
+    #[arg(long)]
+    pub all: bool,
+
+    /// Decimals for floats in the table and Markdown [default: every digit]
+    #[arg(long, value_name = "N", value_parser = parse::precision)]
+    pub precision: Option<usize>,
+
+    /// Also write the lab's reflection template to FILE, with what changed and the metrics
+    /// before and after filled in
+    #[arg(long, value_name = "FILE", value_parser = parse::path)]
+    pub reflection: Option<PathBuf>,
+
+    /// Replace an existing reflection file (it may hold a student's work)
+    #[arg(long, requires = "reflection")]
+    pub force: bool,
+}
+
+pub fn compare(args: &CompareArgs) -> Result<()> {
+    if is_stdin(&args.before) && is_stdin(&args.after) {
+        return Err(
+            UsageError::new("BEFORE/AFTER", "only one of the two runs can be - (stdin)").into(),
+        );
+    }
+    if let Some(path) = &args.reflection
+        && path.exists()
+        && !args.force
+    {
+        bail!(
+            "--reflection: {} already exists; not overwriting a student's work (use --force to replace it)",
+            path.display()
+        );
+    }
+    let before = read_run(&args.before)?;
+    let after = read_run(&args.after)?;
+    let cmp = compare::compare(&before, &after).with_context(|| {
+        format!(
+            "cannot compare {} with {}",
+            args.before.display(),
+            args.after.display()
+        )
+    })?;
+
+    let style = render::Style {
+        all: args.all,
+        precision: args.precision,
+        colour: matches!(args.format, Format::Table) && colour_wanted(),
+    };
+    let text = match args.format {
+        Format::Table => render::table(&cmp, &style),
+        Format::Md => render::markdown(&cmp, &style),
+        Format::Json => render::json(&cmp, args.all),
+    };
+    if let Some(path) = &args.reflection {
+        let doc = reflection::fill(&before, &after, &cmp).to_json();
+        fsx::write_atomic(path, doc.as_bytes(), args.force).context("--reflection")?;
+        eprintln!(
+            "wrote {}: fill in the empty fields, then run `anomaly-lab reflect check {}`",
+            path.display(),
+            path.display()
+        );
+    }
+    fsx::print_stdout(&text)
+}
+
+fn is_stdin(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
+/// Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
+fn colour_wanted() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn read_text(path: &Path) -> Result<(String, String)> {
+    if is_stdin(path) {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read standard input")?;
+        return Ok(("<stdin>".into(), text));
+    }
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
+    Ok((name, text))
+}
+
+/// Reads and checks one run output: JSON, the run format, its version, and consistency.
+pub fn read_run(path: &Path) -> Result<RunReport> {
+    let (name, text) = read_text(path)?;
+    if text.trim().is_empty() {
+        bail!("{name} is empty; expected the JSON printed by `anomaly-lab run`");
+    }
+    let doc: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{name} is not valid JSON"))?;
+    let hint = "make one with `anomaly-lab run > FILE`";
+    match doc.get("format").and_then(|f| f.as_str()) {
+        Some(FORMAT) => {}
+        Some(other) => bail!("{name} is a {other:?} file, not an anomaly-lab run output ({hint})"),
+        None => bail!(
+            "{name} is not an anomaly-lab run output: it has no \"format\": \"{FORMAT}\" ({hint})"
+        ),
+    }
+    match doc.get("format_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(v) => bail!(
+            "{name} is run format version {v}; this anomaly-lab ({}) reads version {FORMAT_VERSION}: \
+             rerun it with this version",
+            env!("CARGO_PKG_VERSION")
+        ),
+        None => bail!("{name} has no valid \"format_version\""),
+    }
+    let run: RunReport = serde_json::from_str(&text)
+        .with_context(|| format!("{name} is not a complete run output"))?;
+    check_consistent(&run).with_context(|| format!("{name} is inconsistent (edited by hand?)"))?;
+    Ok(run)
+}
+
+fn check_consistent(run: &RunReport) -> Result<()> {
+    let p = &run.priority_indices;
+    if p.len() != run.summary.priority_count {
+        bail!(
+            "priority_indices has {} entries but summary.priority_count is {}",
+            p.len(),
+            run.summary.priority_count
+        );
+    }
+    if !p.windows(2).all(|w| w[0] < w[1]) {
+        bail!("priority_indices is not in ascending order");
+    }
+    if p.last().is_some_and(|&i| i >= run.params.n)
+        || run.summary.top_indices.iter().any(|&i| i >= run.params.n)
+    {
+        bail!("an index is not below n = {}", run.params.n);
+    }
+    if run.params.weights.0.len() != run.params.distributions.0.len() {
+        bail!("params.weights and params.distributions name different features");
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A reflection file written by `compare --reflection` (or a run output)
+    #[arg(value_parser = parse::path)]
+    pub file: PathBuf,
+}
+
+/// Lists the reflection fields still empty; fails (exit 1) if any are.
+pub fn check(args: &CheckArgs) -> Result<()> {
+    let (name, text) = read_text(&args.file)?;
+    let doc: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{name} is not valid JSON"))?;
+    let Some((total, empty)) = reflection::empty_fields(&doc) else {
+        bail!(
+            "{name} has no \"reflection\" object; check a file written by `compare --reflection`"
+        );
+    };
+    if empty.is_empty() {
+        fsx::print_stdout(&format!(
+            "{name}: all {total} reflection fields are filled in\n"
+        ))
+    } else {
+        let list: String = empty.iter().map(|f| format!("  {f}\n")).collect();
+        bail!(
+            "{name}: {} of {total} reflection fields are still empty:\n{list}",
+            empty.len()
+        )
+    }
+}

@@ -1,0 +1,310 @@
+//! A [`Comparison`] as an aligned text table, GitHub-flavoured Markdown, or JSON.
+
+use super::{Comparison, MetricChange, ParamChange, PriorityChange, TopChange};
+use serde_json::{Map, Value, json};
+use std::fmt::Write;
+
+/// Identifies compare's JSON output.
+pub const FORMAT: &str = "anomaly-lab/compare";
+
+/// Presentation choices shared by the text formats.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    /// Show every parameter, not only the changed ones.
+    pub all: bool,
+    /// Decimals for floats; None prints the shortest exact form.
+    pub precision: Option<usize>,
+    /// ANSI colour (only for a terminal).
+    pub colour: bool,
+}
+
+/// How many cases a text list shows before "... and N more".
+const LIST_LIMIT: usize = 30;
+
+impl Style {
+    fn float(&self, x: f64) -> String {
+        match self.precision {
+            Some(p) => format!("{x:.p$}"),
+            None => x.to_string(),
+        }
+    }
+
+    fn signed(&self, x: f64) -> String {
+        let s = self.float(x);
+        if x > 0.0 { format!("+{s}") } else { s }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn heading(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+}
+
+fn percent(rel: Option<f64>) -> String {
+    rel.map(|r| format!(" ({}{:.1}%)", if r > 0.0 { "+" } else { "" }, r * 100.0))
+        .unwrap_or_default()
+}
+
+fn count_change(m: &MetricChange<i64>) -> String {
+    let sign = if m.diff > 0 { "+" } else { "" };
+    format!("{sign}{}{}", m.diff, percent(m.relative))
+}
+
+fn float_change(m: &MetricChange<f64>, st: &Style) -> String {
+    format!("{}{}", st.signed(m.diff), percent(m.relative))
+}
+
+fn list(cases: &[usize], sep: &str) -> String {
+    if cases.is_empty() {
+        return "none".into();
+    }
+    let shown: Vec<String> = cases
+        .iter()
+        .take(LIST_LIMIT)
+        .map(usize::to_string)
+        .collect();
+    let more = cases.len().saturating_sub(LIST_LIMIT);
+    let tail = if more > 0 {
+        format!("{sep}... and {more} more (--format json lists all)")
+    } else {
+        String::new()
+    };
+    format!("{}{tail}", shown.join(sep))
+}
+
+fn shown_params<'a>(c: &'a Comparison, st: &Style) -> Vec<&'a ParamChange> {
+    c.params.iter().filter(|p| st.all || p.changed()).collect()
+}
+
+fn population_note(c: &Comparison) -> String {
+    format!(
+        "not compared: the runs differ in {}, so they are different populations (case 14 of one \
+         is not case 14 of the other). Keep seed, n and distributions fixed to compare cases.",
+        c.population_differs.join(", ")
+    )
+}
+
+fn top_rows(t: &TopChange) -> Vec<[String; 4]> {
+    let rows = t.old.len().max(t.new.len());
+    (0..rows)
+        .map(|r| {
+            let cell = |l: &[usize]| l.get(r).map_or("-".to_string(), usize::to_string);
+            let note = t.new.get(r).map_or(String::new(), |&case| {
+                match t.old.iter().position(|&c| c == case) {
+                    None => "new".into(),
+                    Some(o) if o == r => String::new(),
+                    Some(o) => format!("was #{}", o + 1),
+                }
+            });
+            [format!("#{}", r + 1), cell(&t.old), cell(&t.new), note]
+        })
+        .collect()
+}
+
+/// Left-aligns columns to their widest cell.
+fn align(rows: &[Vec<String>], indent: &str) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c:<w$}", w = widths[i]))
+            .collect();
+        let _ = writeln!(out, "{indent}{}", cells.join("  ").trim_end());
+    }
+    out
+}
+
+/// The aligned text table.
+pub fn table(c: &Comparison, st: &Style) -> String {
+    let mut out = String::new();
+    let params = shown_params(c, st);
+    let _ = writeln!(
+        out,
+        "{}",
+        st.heading(if st.all { "Parameters" } else { "What changed" })
+    );
+    if params.is_empty() {
+        out.push_str("  nothing: the two runs have the same parameters\n");
+    } else {
+        let rows: Vec<Vec<String>> = params
+            .iter()
+            .map(|p| {
+                let mark = if p.changed() { "->" } else { "  " };
+                vec![
+                    p.name.clone(),
+                    p.old_text.clone(),
+                    mark.into(),
+                    p.new_text.clone(),
+                ]
+            })
+            .collect();
+        out.push_str(&align(&rows, "  "));
+    }
+
+    let m = &c.metrics;
+    let _ = writeln!(out, "\n{}", st.heading("Metrics"));
+    let rows = vec![
+        vec!["".into(), "before".into(), "after".into(), "change".into()],
+        vec![
+            "priority_count".into(),
+            m.priority_count.old.to_string(),
+            m.priority_count.new.to_string(),
+            count_change(&m.priority_count),
+        ],
+        vec![
+            "threshold".into(),
+            st.float(m.threshold.old),
+            st.float(m.threshold.new),
+            float_change(&m.threshold, st),
+        ],
+    ];
+    out.push_str(&align(&rows, "  "));
+
+    let _ = writeln!(out, "\n{}", st.heading("Priority cases"));
+    match &c.priority {
+        None => {
+            let _ = writeln!(out, "  {}", population_note(c));
+        }
+        Some(p) => out.push_str(&align(&priority_rows(p, st, " "), "  ")),
+    }
+    if let Some(t) = &c.top {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            st.heading(&format!("Top {}", t.old.len().max(t.new.len())))
+        );
+        let mut rows = vec![vec!["".into(), "before".into(), "after".into(), "".into()]];
+        rows.extend(top_rows(t).into_iter().map(Vec::from));
+        out.push_str(&align(&rows, "  "));
+        for d in &t.dropped {
+            let _ = writeln!(out, "  dropped: {} (was #{})", d.case, d.rank);
+        }
+    }
+    out
+}
+
+fn priority_rows(p: &PriorityChange, st: &Style, sep: &str) -> Vec<Vec<String>> {
+    vec![
+        vec![
+            format!("entered ({})", p.entered.len()),
+            st.paint("32", &list(&p.entered, sep)),
+        ],
+        vec![
+            format!("left ({})", p.left.len()),
+            st.paint("31", &list(&p.left, sep)),
+        ],
+        vec!["kept".into(), p.kept.to_string()],
+        vec!["overlap (Jaccard)".into(), st.float(p.jaccard)],
+    ]
+}
+
+/// GitHub-flavoured Markdown, to paste into a report.
+pub fn markdown(c: &Comparison, st: &Style) -> String {
+    let st = Style {
+        colour: false,
+        ..*st
+    };
+    let mut out = String::new();
+    let params = shown_params(c, &st);
+    out.push_str(if st.all {
+        "### Parameters\n\n"
+    } else {
+        "### What changed\n\n"
+    });
+    if params.is_empty() {
+        out.push_str("Nothing: the two runs have the same parameters.\n");
+    } else {
+        out.push_str("| parameter | before | after |\n|---|---|---|\n");
+        for p in params {
+            let _ = writeln!(out, "| {} | {} | {} |", p.name, p.old_text, p.new_text);
+        }
+    }
+    let m = &c.metrics;
+    out.push_str("\n### Metrics\n\n| metric | before | after | change |\n|---|---:|---:|---:|\n");
+    let _ = writeln!(
+        out,
+        "| priority_count | {} | {} | {} |",
+        m.priority_count.old,
+        m.priority_count.new,
+        count_change(&m.priority_count)
+    );
+    let _ = writeln!(
+        out,
+        "| threshold | {} | {} | {} |",
+        st.float(m.threshold.old),
+        st.float(m.threshold.new),
+        float_change(&m.threshold, &st)
+    );
+    out.push_str("\n### Priority cases\n\n");
+    match &c.priority {
+        None => {
+            let _ = writeln!(out, "{}", population_note(c));
+        }
+        Some(p) => {
+            out.push_str("| | cases |\n|---|---|\n");
+            for row in priority_rows(p, &st, ", ") {
+                let _ = writeln!(out, "| {} | {} |", row[0], row[1]);
+            }
+        }
+    }
+    if let Some(t) = &c.top {
+        let _ = write!(
+            out,
+            "\n### Top {}\n\n| rank | before | after | |\n|---:|---:|---:|---|\n",
+            t.old.len().max(t.new.len())
+        );
+        for [rank, old, new, note] in top_rows(t) {
+            let _ = writeln!(out, "| {rank} | {old} | {new} | {note} |");
+        }
+        for d in &t.dropped {
+            let _ = writeln!(
+                out,
+                "\nDropped from the top list: case {} (was #{}).",
+                d.case, d.rank
+            );
+        }
+    }
+    out
+}
+
+/// Machine-readable JSON: changed parameters as {name: {old, new}} (all with `all`),
+/// exact numbers, and the full entered/left lists.
+pub fn json(c: &Comparison, all: bool) -> String {
+    let params: Map<String, Value> = c
+        .params
+        .iter()
+        .filter(|p| all || p.changed())
+        .map(|p| (p.name.clone(), json!({"old": p.old, "new": p.new})))
+        .collect();
+    let doc = json!({
+        "format": FORMAT,
+        "format_version": 1,
+        "params": params,
+        "metrics": c.metrics,
+        "same_population": c.population_differs.is_empty(),
+        "population_differs": c.population_differs,
+        "priority": c.priority,
+        "top": c.top,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("a comparison always serializes");
+    s.push('\n');
+    s
+}
