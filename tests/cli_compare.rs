@@ -275,7 +275,7 @@ fn reflection_is_filled_from_the_comparison_and_checked() {
         .args(["reflect", "check", "reflection.json"])
         .assert()
         .code(1)
-        .stderr(
+        .stdout(
             predicate::str::contains("3 of 6 reflection fields are still empty")
                 .and(predicate::str::contains("synthetic_data_limit")),
         );

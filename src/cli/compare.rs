@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
@@ -183,8 +184,8 @@ pub struct CheckArgs {
     pub file: PathBuf,
 }
 
-/// Lists the reflection fields still empty; fails (exit 1) if any are.
-pub fn check(args: &CheckArgs) -> Result<()> {
+/// Lists the reflection fields still empty; exit 1 if any are, like a failing check.
+pub fn check(args: &CheckArgs) -> Result<ExitCode> {
     let (name, text) = read_text(&args.file)?;
     let doc: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("{name} is not valid JSON"))?;
@@ -193,15 +194,17 @@ pub fn check(args: &CheckArgs) -> Result<()> {
             "{name} has no \"reflection\" object; check a file written by `compare --reflection`"
         );
     };
-    if empty.is_empty() {
-        fsx::print_stdout(&format!(
-            "{name}: all {total} reflection fields are filled in\n"
-        ))
-    } else {
-        let list: String = empty.iter().map(|f| format!("  {f}\n")).collect();
-        bail!(
-            "{name}: {} of {total} reflection fields are still empty:\n{list}",
-            empty.len()
+    let n = empty.len();
+    let list: String = empty.iter().map(|f| format!("  {f}\n")).collect();
+    let (text, code) = if n == 0 {
+        (
+            format!("{name}: all {total} reflection fields are filled in\n"),
+            ExitCode::SUCCESS,
         )
-    }
+    } else {
+        let head = format!("{name}: {n} of {total} reflection fields are still empty:\n");
+        (head + &list, ExitCode::FAILURE)
+    };
+    fsx::print_stdout(&text)?;
+    Ok(code)
 }

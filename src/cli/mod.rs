@@ -48,12 +48,12 @@ enum ReflectCommand {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run(args) => run::run(&args),
-        Command::Compare(args) => compare::compare(&args),
+        Command::Run(args) => run::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Compare(args) => compare::compare(&args).map(|()| ExitCode::SUCCESS),
         Command::Reflect(ReflectCommand::Check(args)) => compare::check(&args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             let usage = err.downcast_ref::<UsageError>().is_some();
             eprintln!("error: {err:#}");
