@@ -13,6 +13,7 @@ pub mod cli;
 pub mod compare;
 pub mod error;
 pub mod fsx;
+pub mod indexset;
 pub mod lab;
 pub mod numpy;
 pub mod plot;

@@ -1,6 +1,7 @@
 //! The JSON document `run` prints: fixed key order, no timestamps, so identical arguments
 //! give identical bytes and two runs diff line by line. `compare` reads it back.
 
+use crate::indexset::{self, Encoded};
 use crate::lab::Distribution;
 use crate::run::{Cut, Outcome, RunConfig};
 use serde::de::{MapAccess, Visitor};
@@ -12,6 +13,9 @@ use std::fmt;
 pub const FORMAT: &str = "anomaly-lab/run";
 /// Bumped whenever a field changes meaning or disappears.
 pub const FORMAT_VERSION: u32 = 1;
+/// Priority sets up to this size are printed as a plain list, one index a line, so a plain
+/// `diff` of two runs shows which cases moved; larger ones are encoded.
+pub const INLINE_LIMIT: usize = 10_000;
 
 /// A JSON object whose keys keep the order they were written in (feature order).
 #[derive(Clone, Debug, PartialEq)]
@@ -62,8 +66,13 @@ pub struct RunReport {
     pub params: Params,
     /// Exactly the notebook's four keys.
     pub summary: Summary,
-    /// Every priority case, ascending: what `compare` diffs.
-    pub priority_indices: Vec<usize>,
+    /// Every priority case, ascending: what `compare` diffs. Up to [`INLINE_LIMIT`] cases
+    /// as a plain list; more as `priority_encoded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_indices: Option<Vec<usize>>,
+    /// The priority cases of a large run, compactly encoded (see [`crate::indexset`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_encoded: Option<Encoded>,
     /// Where the plot was written, as given; null with `--no-plot`.
     pub plot: Option<String>,
     /// The lab's reflection template, every field empty.
@@ -139,7 +148,9 @@ impl RunReport {
                 top_indices: out.top.clone(),
                 review_note: cfg.lab.review_note.clone(),
             },
-            priority_indices: out.priority.clone(),
+            priority_indices: (out.priority.len() <= INLINE_LIMIT).then(|| out.priority.clone()),
+            priority_encoded: (out.priority.len() > INLINE_LIMIT)
+                .then(|| indexset::encode(&out.priority)),
             plot,
             reflection: Ordered(
                 cfg.lab
@@ -148,6 +159,18 @@ impl RunReport {
                     .map(|name| (name.clone(), String::new()))
                     .collect(),
             ),
+        }
+    }
+
+    /// The priority cases, decoded if they were encoded.
+    pub fn priority(&self) -> Result<std::borrow::Cow<'_, [usize]>, String> {
+        match (&self.priority_indices, &self.priority_encoded) {
+            (Some(list), None) => Ok(list.as_slice().into()),
+            (None, Some(e)) => indexset::decode(e)
+                .map(Into::into)
+                .map_err(|err| format!("priority_encoded: {err}")),
+            (Some(_), Some(_)) => Err("has both priority_indices and priority_encoded".into()),
+            (None, None) => Err("has neither priority_indices nor priority_encoded".into()),
         }
     }
 

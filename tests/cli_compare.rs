@@ -346,3 +346,54 @@ fn a_reflection_is_never_overwritten_without_force() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn large_runs_encode_their_priority_set_and_still_compare() {
+    use anomaly_lab::lab::Lab;
+    use anomaly_lab::run::{Cut, RunConfig, simulate};
+    let dir = tempfile::tempdir().unwrap();
+    run_to(dir.path(), "a.json", &["--n", "100000"]);
+    run_to(
+        dir.path(),
+        "b.json",
+        &["--n", "100000", "--quantile", "0.9"],
+    );
+    let a: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("a.json")).unwrap()).unwrap();
+    assert!(
+        a.get("priority_indices").is_none(),
+        "20,000 cases are not listed inline"
+    );
+    assert_eq!(a["priority_encoded"]["count"], 20_000);
+    assert!(std::fs::metadata(dir.path().join("a.json")).unwrap().len() < 100_000);
+
+    let v: Value = serde_json::from_str(&stdout(
+        dir.path(),
+        &["compare", "a.json", "b.json", "--format", "json"],
+    ))
+    .unwrap();
+    // Independently: the library's own priority sets for the two cuts.
+    let mut cfg = RunConfig::from_lab(Lab::module2());
+    cfg.n = 100_000;
+    let p8 = simulate(&cfg, false).priority;
+    cfg.cut = Cut::Quantile(0.9);
+    let p9 = simulate(&cfg, false).priority;
+    let left: Vec<usize> = p8
+        .iter()
+        .filter(|i| p9.binary_search(i).is_err())
+        .copied()
+        .collect();
+    assert_eq!(v["priority"]["left"], serde_json::json!(left));
+    assert_eq!(v["priority"]["kept"], 10_000);
+
+    // A damaged encoding is reported, not trusted.
+    let text = std::fs::read_to_string(dir.path().join("a.json")).unwrap();
+    let damaged = text.replace("\"count\": 20000", "\"count\": 20001");
+    std::fs::write(dir.path().join("bad.json"), damaged).unwrap();
+    bin(dir.path())
+        .args(["compare", "bad.json", "b.json"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("priority_encoded"));
+}

@@ -155,7 +155,7 @@ pub fn read_run(path: &Path) -> Result<RunReport> {
 }
 
 fn check_consistent(run: &RunReport) -> Result<()> {
-    let p = &run.priority_indices;
+    let p = run.priority().map_err(anyhow::Error::msg)?;
     if p.len() != run.summary.priority_count {
         bail!(
             "priority_indices has {} entries but summary.priority_count is {}",

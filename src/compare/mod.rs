@@ -105,6 +105,11 @@ pub struct Comparison {
 /// Why two runs cannot be compared at all.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum CompareError {
+    #[error("the {which} run's priority cases cannot be read: it {problem}")]
+    Priority {
+        which: &'static str,
+        problem: String,
+    },
     #[error("the runs are of different labs ({before} and {after}); compare runs of one lab")]
     DifferentLabs { before: String, after: String },
 }
@@ -124,9 +129,15 @@ pub fn compare(before: &RunReport, after: &RunReport) -> Result<Comparison, Comp
         .map(|p| p.name.clone())
         .collect();
     let same = population_differs.is_empty();
+    let priority = |run: &'_ RunReport, which| {
+        run.priority()
+            .map(|p| p.into_owned())
+            .map_err(|problem| CompareError::Priority { which, problem })
+    };
+    let (p0, p1) = (priority(before, "first")?, priority(after, "second")?);
     Ok(Comparison {
         metrics: metrics(before, after),
-        priority: same.then(|| priority_change(&before.priority_indices, &after.priority_indices)),
+        priority: same.then(|| priority_change(&p0, &p1)),
         top: same.then(|| top_change(&before.summary.top_indices, &after.summary.top_indices)),
         params,
         population_differs,

@@ -24,18 +24,72 @@ pub struct StandardExponential {
 /// Gamma(shape, scale) as `scale * random_standard_gamma(shape)`.
 #[derive(Clone, Copy)]
 pub struct Gamma {
-    shape: f64,
+    method: GammaMethod,
     scale: f64,
     t: &'static Tables,
+}
+
+/// numpy's `random_standard_gamma` split by shape once, with the constants it derives
+/// from the shape precomputed: the same IEEE operations on the same inputs, done once
+/// instead of per draw, so the bits are unchanged.
+#[derive(Clone, Copy)]
+enum GammaMethod {
+    Zero,
+    Exponential,
+    /// shape < 1: rejection from the exponential. `inv` is `1. / shape`.
+    Small {
+        shape: f64,
+        inv: f64,
+    },
+    /// shape > 1: Marsaglia and Tsang, `b = shape - 1/3`, `c = 1 / sqrt(9 b)`.
+    Squeeze {
+        b: f64,
+        c: f64,
+    },
+}
+
+impl GammaMethod {
+    fn new(shape: f64) -> GammaMethod {
+        if shape == 1.0 {
+            GammaMethod::Exponential
+        } else if shape == 0.0 {
+            GammaMethod::Zero
+        } else if shape < 1.0 {
+            GammaMethod::Small {
+                shape,
+                inv: 1.0 / shape,
+            }
+        } else {
+            let b = shape - 1.0 / 3.0;
+            GammaMethod::Squeeze {
+                b,
+                c: 1.0 / (9.0 * b).sqrt(),
+            }
+        }
+    }
 }
 
 /// Beta(a, b) as numpy's `random_beta`: Johnk's method when both shapes are <= 1,
 /// otherwise the ratio of two gammas.
 #[derive(Clone, Copy)]
 pub struct Beta {
-    a: f64,
-    b: f64,
+    method: BetaMethod,
     t: &'static Tables,
+}
+
+#[derive(Clone, Copy)]
+enum BetaMethod {
+    /// Both shapes below 3e-103: the variate is 0 or 1 to double precision.
+    Degenerate { a: f64, b: f64 },
+    /// Both shapes <= 1: Johnk's algorithm, with `1. / a` and `1. / b` precomputed.
+    Johnk {
+        a: f64,
+        b: f64,
+        inv_a: f64,
+        inv_b: f64,
+    },
+    /// Otherwise Ga / (Ga + Gb).
+    Gammas { a: GammaMethod, b: GammaMethod },
 }
 
 /// Normal(loc, scale) as `loc + scale * random_standard_normal()`.
@@ -70,7 +124,7 @@ impl Gamma {
     /// Python layer does before calling into C.
     pub fn new(shape: f64, scale: f64) -> Self {
         Self {
-            shape,
+            method: GammaMethod::new(shape),
             scale,
             t: tables(),
         }
@@ -80,7 +134,27 @@ impl Gamma {
 impl Beta {
     /// The caller validates parameters (a > 0, b > 0, both finite).
     pub fn new(a: f64, b: f64) -> Self {
-        Self { a, b, t: tables() }
+        let method = if a <= 1.0 && b <= 1.0 {
+            if a < 3e-103 && b < 3e-103 {
+                BetaMethod::Degenerate { a, b }
+            } else {
+                BetaMethod::Johnk {
+                    a,
+                    b,
+                    inv_a: 1.0 / a,
+                    inv_b: 1.0 / b,
+                }
+            }
+        } else {
+            BetaMethod::Gammas {
+                a: GammaMethod::new(a),
+                b: GammaMethod::new(b),
+            }
+        };
+        Self {
+            method,
+            t: tables(),
+        }
     }
 }
 
@@ -103,6 +177,7 @@ impl Uniform {
     }
 }
 
+#[inline(always)]
 fn standard_normal<R: Rng + ?Sized>(t: &Tables, rng: &mut R) -> f64 {
     loop {
         let mut r = rng.next_u64();
@@ -137,6 +212,7 @@ fn standard_normal<R: Rng + ?Sized>(t: &Tables, rng: &mut R) -> f64 {
     }
 }
 
+#[inline]
 fn standard_exponential<R: Rng + ?Sized>(t: &Tables, rng: &mut R) -> f64 {
     loop {
         let mut ri = rng.next_u64() >> 3;
@@ -156,69 +232,62 @@ fn standard_exponential<R: Rng + ?Sized>(t: &Tables, rng: &mut R) -> f64 {
     }
 }
 
-fn standard_gamma<R: Rng + ?Sized>(t: &Tables, shape: f64, rng: &mut R) -> f64 {
-    if shape == 1.0 {
-        return standard_exponential(t, rng);
-    }
-    if shape == 0.0 {
-        return 0.0;
-    }
-    if shape < 1.0 {
-        loop {
+#[inline(always)]
+fn standard_gamma<R: Rng + ?Sized>(t: &Tables, method: GammaMethod, rng: &mut R) -> f64 {
+    match method {
+        GammaMethod::Exponential => standard_exponential(t, rng),
+        GammaMethod::Zero => 0.0,
+        GammaMethod::Small { shape, inv } => loop {
             let u = next_double(rng);
             let v = standard_exponential(t, rng);
             if u <= 1.0 - shape {
-                let x = u.powf(1.0 / shape);
+                let x = u.powf(inv);
                 if x <= v {
                     return x;
                 }
             } else {
                 let y = -((1.0 - u) / shape).ln();
-                let x = (1.0 - shape + shape * y).powf(1.0 / shape);
+                let x = (1.0 - shape + shape * y).powf(inv);
                 if x <= v + y {
                     return x;
                 }
             }
-        }
-    }
-    // Marsaglia and Tsang.
-    let b = shape - 1.0 / 3.0;
-    let c = 1.0 / (9.0 * b).sqrt();
-    loop {
-        let (x, v) = loop {
-            let x = standard_normal(t, rng);
-            let v = 1.0 + c * x;
-            if v > 0.0 {
-                break (x, v);
+        },
+        GammaMethod::Squeeze { b, c } => loop {
+            let (x, v) = loop {
+                let x = standard_normal(t, rng);
+                let v = 1.0 + c * x;
+                if v > 0.0 {
+                    break (x, v);
+                }
+            };
+            let v = v * v * v;
+            let u = next_double(rng);
+            if u < 1.0 - 0.0331 * (x * x) * (x * x) {
+                return b * v;
             }
-        };
-        let v = v * v * v;
-        let u = next_double(rng);
-        if u < 1.0 - 0.0331 * (x * x) * (x * x) {
-            return b * v;
-        }
-        if u.ln() < 0.5 * x * x + b * (1.0 - v + v.ln()) {
-            return b * v;
-        }
+            if u.ln() < 0.5 * x * x + b * (1.0 - v + v.ln()) {
+                return b * v;
+            }
+        },
     }
 }
 
-fn beta<R: Rng + ?Sized>(t: &Tables, a: f64, b: f64, rng: &mut R) -> f64 {
-    if a <= 1.0 && b <= 1.0 {
-        if a < 3e-103 && b < 3e-103 {
-            // Both shapes so small that the variate is 0 or 1 to double precision.
-            return if (a + b) * next_double(rng) < a {
+#[inline(always)]
+fn beta<R: Rng + ?Sized>(t: &Tables, method: BetaMethod, rng: &mut R) -> f64 {
+    match method {
+        BetaMethod::Degenerate { a, b } => {
+            if (a + b) * next_double(rng) < a {
                 1.0
             } else {
                 0.0
-            };
+            }
         }
-        // Johnk's algorithm.
-        loop {
+        BetaMethod::Johnk { a, b, inv_a, inv_b } => loop {
             let u = next_double(rng);
             let v = next_double(rng);
-            let x = u.powf(1.0 / a);
-            let y = v.powf(1.0 / b);
+            let x = u.powf(inv_a);
+            let y = v.powf(inv_b);
             let xpy = x + y;
             if xpy <= 1.0 && u + v > 0.0 {
                 if x > 0.0 && y > 0.0 {
@@ -234,11 +303,13 @@ fn beta<R: Rng + ?Sized>(t: &Tables, a: f64, b: f64, rng: &mut R) -> f64 {
                     (delta - delta.exp().ln_1p()).exp()
                 };
             }
+        },
+        BetaMethod::Gammas { a, b } => {
+            let ga = standard_gamma(t, a, rng);
+            let gb = standard_gamma(t, b, rng);
+            ga / (ga + gb)
         }
     }
-    let ga = standard_gamma(t, a, rng);
-    let gb = standard_gamma(t, b, rng);
-    ga / (ga + gb)
 }
 
 impl Distribution<f64> for StandardNormal {
@@ -258,14 +329,14 @@ impl Distribution<f64> for StandardExponential {
 impl Distribution<f64> for Gamma {
     #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        self.scale * standard_gamma(self.t, self.shape, rng)
+        self.scale * standard_gamma(self.t, self.method, rng)
     }
 }
 
 impl Distribution<f64> for Beta {
     #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        beta(self.t, self.a, self.b, rng)
+        beta(self.t, self.method, rng)
     }
 }
 
