@@ -345,7 +345,7 @@ fn a_closed_stdout_ends_quietly() {
     use std::io::Read;
     use std::process::{Command as Std, Stdio};
     let dir = tempfile::tempdir().unwrap();
-    // ~370 kB of JSON (n = 10^6, priority set encoded): more than a pipe buffer, so the
+    // ~270 kB of JSON (n = 10^6, priority set encoded): more than a pipe buffer, so the
     // writer meets the closed pipe.
     let mut child = Std::new(assert_cmd::cargo::cargo_bin("anomaly-lab"))
         .current_dir(dir.path())

@@ -6,7 +6,6 @@
 use anomaly_lab::lab::Distribution;
 use anomaly_lab::run::draw_column;
 use rand::SeedableRng;
-use rand_distr::Distribution as _;
 
 const N: usize = 100_000;
 
