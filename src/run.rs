@@ -1,11 +1,12 @@
 //! A fully resolved run and the computation it describes: draw, score, cut, rank.
 //!
-//! Pure: no files, no printing. Memory is one score column plus, when a plot is wanted,
-//! the plotted feature's column; every other feature is folded into the score as it is
-//! drawn, which is bit-identical to numpy's whole-column expression evaluated left to right.
+//! Pure: no files, no printing. Memory is the score column, one reused feature column and,
+//! when a plot is wanted, the plotted feature's column; each feature is folded into the
+//! score as soon as it is drawn, which is bit-identical to numpy's whole-column expression
+//! evaluated left to right.
 
 use crate::lab::{Distribution, Lab};
-use crate::numpy::{self, Beta, Gamma, Normal, Pcg64, Uniform};
+use crate::numpy::{self, Beta, Gamma, Normal, Pcg64, Uniform, column};
 use crate::stats;
 use ndarray::Array1;
 
@@ -61,19 +62,34 @@ pub struct Outcome {
 
 /// Runs the lab. `keep_plot_x` keeps the plotted feature's column for the plot.
 pub fn simulate(cfg: &RunConfig, keep_plot_x: bool) -> Outcome {
+    simulate_observed(cfg, keep_plot_x, &mut |_| {})
+}
+
+/// [`simulate`], calling `progress(k)` after the k-th feature column is drawn.
+pub fn simulate_observed(
+    cfg: &RunConfig,
+    keep_plot_x: bool,
+    progress: &mut dyn FnMut(usize),
+) -> Outcome {
     let mut rng = numpy::default_rng(cfg.seed);
     let mut scores = Array1::<f64>::zeros(cfg.n);
     let plot_index = keep_plot_x.then(|| cfg.plot_feature());
     let mut plot_x = None;
+    // One column buffer, reused: memory is the score plus one column (plus the plotted one).
+    let mut spare: Option<Array1<f64>> = None;
     for (i, feature) in cfg.lab.features.iter().enumerate() {
-        let keep = (plot_index == Some(i)).then(|| Array1::<f64>::zeros(cfg.n));
-        let step = Fold {
-            weight: feature.weight,
-            first: i == 0,
-        };
-        let kept = draw_into(&feature.distribution, &mut rng, &mut scores, keep, step);
-        plot_x = plot_x.or(kept);
+        let mut column = spare.take().unwrap_or_else(|| Array1::<f64>::zeros(cfg.n));
+        let values = column.as_slice_mut().expect("a fresh Array1 is contiguous");
+        draw_into(&feature.distribution, &mut rng, values);
+        fold(&mut scores, &column, feature.weight, i == 0);
+        if plot_index == Some(i) {
+            plot_x = Some(column);
+        } else {
+            spare = Some(column);
+        }
+        progress(i + 1);
     }
+    drop(spare);
     let scores_slice = scores.as_slice().expect("a fresh Array1 is contiguous");
     let threshold = match cfg.cut {
         Cut::Quantile(q) => stats::quantile_linear(scores_slice.to_vec(), q),
@@ -90,63 +106,35 @@ pub fn simulate(cfg: &RunConfig, keep_plot_x: bool) -> Outcome {
     }
 }
 
-/// How one feature's column folds into the score.
-#[derive(Clone, Copy)]
-struct Fold {
-    weight: f64,
-    /// The first term is `w * x` itself: adding it to 0.0 would turn -0.0 into +0.0.
-    first: bool,
+/// Adds `weight * column` to the score, as numpy's left-to-right sum does. The first term
+/// is `w * x` itself: adding it to 0.0 would turn -0.0 into +0.0.
+fn fold(scores: &mut Array1<f64>, column: &Array1<f64>, weight: f64, first: bool) {
+    let zip = ndarray::Zip::from(scores).and(column);
+    if first {
+        zip.for_each(|s, &x| *s = weight * x);
+    } else {
+        zip.for_each(|s, &x| *s += weight * x);
+    }
 }
 
-/// Draws one feature's column in order, dispatching on the distribution once, outside the loop.
-fn draw_into(
-    dist: &Distribution,
-    rng: &mut Pcg64,
-    scores: &mut Array1<f64>,
-    keep: Option<Array1<f64>>,
-    fold: Fold,
-) -> Option<Array1<f64>> {
+/// Draws one feature's column in order (on all cores, bit for bit as one loop would),
+/// dispatching on the distribution once, outside the loop.
+fn draw_into(dist: &Distribution, rng: &mut Pcg64, out: &mut [f64]) {
     match *dist {
-        Distribution::Beta { a, b } => fill(&Beta::new(a, b), rng, scores, keep, fold),
-        Distribution::Uniform { low, high } => {
-            fill(&Uniform::new(low, high), rng, scores, keep, fold)
-        }
-        Distribution::Normal { mean, sd } => fill(&Normal::new(mean, sd), rng, scores, keep, fold),
-        Distribution::Gamma { shape, scale } => {
-            fill(&Gamma::new(shape, scale), rng, scores, keep, fold)
-        }
+        Distribution::Beta { a, b } => column::fill(&Beta::new(a, b), rng, out),
+        Distribution::Uniform { low, high } => column::fill(&Uniform::new(low, high), rng, out),
+        Distribution::Normal { mean, sd } => column::fill(&Normal::new(mean, sd), rng, out),
+        Distribution::Gamma { shape, scale } => column::fill(&Gamma::new(shape, scale), rng, out),
     }
-}
-
-fn fill<D: rand::distr::Distribution<f64>>(
-    dist: &D,
-    rng: &mut Pcg64,
-    scores: &mut Array1<f64>,
-    mut keep: Option<Array1<f64>>,
-    fold: Fold,
-) -> Option<Array1<f64>> {
-    let w = fold.weight;
-    for (i, s) in scores.iter_mut().enumerate() {
-        let x = dist.sample(rng);
-        *s = if fold.first { w * x } else { *s + w * x };
-        if let Some(col) = keep.as_mut() {
-            col[i] = x;
-        }
-    }
-    keep
 }
 
 /// Draws `n` variates of one distribution from a fresh `default_rng(seed)`, as
 /// `rng.<dist>(..., size=n)` does. For parity tests and the examples.
 pub fn draw_column(dist: &Distribution, seed: u128, n: usize) -> Array1<f64> {
     let mut rng = numpy::default_rng(seed);
-    let mut scores = Array1::<f64>::zeros(n);
-    let keep = Some(Array1::<f64>::zeros(n));
-    let fold = Fold {
-        weight: 1.0,
-        first: true,
-    };
-    draw_into(dist, &mut rng, &mut scores, keep, fold).expect("column was kept")
+    let mut column = Array1::<f64>::zeros(n);
+    draw_into(dist, &mut rng, column.as_slice_mut().expect("contiguous"));
+    column
 }
 
 #[cfg(test)]

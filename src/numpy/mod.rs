@@ -4,6 +4,7 @@
 //! [`dist`] follow numpy's C code operation for operation, so the same seed gives the same
 //! doubles as `np.random.default_rng(seed)`. Facts and sources: `tests/fixtures/README.md`.
 
+pub mod column;
 pub mod dist;
 mod seed;
 mod ziggurat;

@@ -4,6 +4,7 @@
 //!
 //! Rendering is pure (data in, bytes out); writing the file is the caller's job.
 
+mod density;
 mod raster;
 mod text;
 pub mod ticks;
@@ -52,13 +53,36 @@ pub enum PlotError {
     Encode(#[from] png::EncodingError),
 }
 
-/// Renders the scatter plot and returns the PNG file's bytes.
+/// Above this many points a scatter is a solid blob; the plot shows density instead.
+pub const DENSITY_ABOVE: usize = 100_000;
+
+/// Renders the plot and returns the PNG file's bytes: a scatter as in the notebook, or
+/// for more than [`DENSITY_ABOVE`] points a density view that says so in its title.
 pub fn render_png(input: &PlotInput) -> Result<Vec<u8>, PlotError> {
     let mut canvas = Canvas::new(WIDTH, HEIGHT);
     let frame = Frame::layout(input);
-    draw_markers(&mut canvas, &frame, input);
-    draw_axes(&mut canvas, &frame, input);
+    let title = if input.x.len() > DENSITY_ABOVE {
+        density::draw(&mut canvas, &frame, input);
+        format!("{} (n = {})", input.title, thousands(input.x.len()))
+    } else {
+        draw_markers(&mut canvas, &frame, input);
+        input.title.to_string()
+    };
+    draw_axes(&mut canvas, &frame, input, &title);
     canvas.encode_png()
+}
+
+/// 10000000 -> "10,000,000".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The axes box in pixels and the data range it maps.
@@ -129,7 +153,7 @@ fn draw_markers(canvas: &mut Canvas, f: &Frame, input: &PlotInput) {
 }
 
 /// Frame and ticks drawn with plotters; tick labels, axis labels and title as text.
-fn draw_axes(canvas: &mut Canvas, f: &Frame, input: &PlotInput) {
+fn draw_axes(canvas: &mut Canvas, f: &Frame, input: &PlotInput, title: &str) {
     // matplotlib snaps 1-px lines to the nearest pixel: the left spine at x = 66.6 fills column 67.
     let snap = |v: f64| v.round() as i32;
     let (l, r, t, b) = (snap(f.left), snap(f.right), snap(f.top), snap(f.bottom));
@@ -193,5 +217,5 @@ fn draw_axes(canvas: &mut Canvas, f: &Frame, input: &PlotInput) {
         centre_x,
         LAYOUT_PAD + (TITLE_BOX_EM - DESCENT_EM) * TITLE_EM,
     );
-    text::draw(canvas, input.title, TITLE_EM, at, Align::Centre, false, ink);
+    text::draw(canvas, title, TITLE_EM, at, Align::Centre, false, ink);
 }

@@ -1,0 +1,327 @@
+//! Drawing one whole column (`rng.beta(a, b, size=n)`) on several cores, bit for bit as
+//! the serial loop does.
+//!
+//! The stream is serial: variate i+1 starts where variate i's rejection loop stopped. So
+//! each chunk after the first starts at a *guessed* stream position (mean draws per
+//! variate times the chunk's start) and records where its first variates began. Then,
+//! chunk by chunk, the true parse continues from the previous chunk's true end until it
+//! reaches a position the guessed parse also started a variate at. From there the two
+//! parses read the same draws the same way, so the speculative values are the true ones,
+//! shifted. If they never meet within the window, the chunk is finished serially, so the
+//! result is always exact and only the speed depends on the guess.
+
+use super::Pcg64;
+use rand::distr::Distribution;
+use std::convert::Infallible;
+
+/// Below this many variates per chunk, threads cost more than they save.
+const MIN_CHUNK: usize = 1 << 16;
+/// How many starting positions a speculative chunk records, and how many variates the true
+/// parse may walk looking for one of them. Resynchronisation itself takes tens of
+/// variates; the window must also cover the error of the guessed start (see `fill_chunked`).
+const WINDOW: usize = 1 << 15;
+
+/// An RNG that counts the 64-bit draws taken from it.
+struct Counting {
+    rng: Pcg64,
+    pos: u64,
+}
+
+impl rand::TryRng for Counting {
+    type Error = Infallible;
+
+    #[inline(always)]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        self.pos += 1;
+        self.rng.try_next_u32()
+    }
+
+    #[inline(always)]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        self.pos += 1;
+        self.rng.try_next_u64()
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        // Not used by the samplers; counted as whole words for completeness.
+        self.pos += dst.len().div_ceil(8) as u64;
+        self.rng.try_fill_bytes(dst)
+    }
+}
+
+/// Fills `out` with consecutive variates of `dist` from `rng`, leaving `rng` just past the
+/// last one: the same values and the same final state as a plain loop of `sample`.
+pub fn fill<D: Distribution<f64> + Sync>(dist: &D, rng: &mut Pcg64, out: &mut [f64]) {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .min(8);
+    let chunks = threads.min(out.len() / MIN_CHUNK).max(1);
+    fill_chunked(dist, rng, out, chunks, 0);
+}
+
+/// How the chunks after the first were joined to the true stream.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Stitching {
+    /// Chunks whose speculative values were used.
+    pub synced: usize,
+    /// Chunks finished serially because the guess was too far off.
+    pub serial: usize,
+}
+
+/// `fill` with an explicit chunk count and a deliberate error added to every guess
+/// (for tests of the recovery paths).
+pub fn fill_chunked<D: Distribution<f64> + Sync>(
+    dist: &D,
+    rng: &mut Pcg64,
+    out: &mut [f64],
+    chunks: usize,
+    guess_error: i64,
+) -> Stitching {
+    let mut stitching = Stitching::default();
+    if chunks <= 1 {
+        out.iter_mut().for_each(|x| *x = dist.sample(rng));
+        return stitching;
+    }
+    let n = out.len();
+    let len = n.div_ceil(chunks);
+    let mut parts: Vec<&mut [f64]> = out.chunks_mut(len).collect();
+    let (first, rest) = parts.split_first_mut().expect("n > 0");
+
+    // The first chunk's opening variates are drawn first and double as the pilot that sets
+    // the guesses: with n/32 of them, the guess for a chunk starting at variate s is off
+    // by about 1.7 sqrt(n) draws (the pilot's error grows as s / sqrt(n / 32)), plus the
+    // sqrt(s) the stream itself wanders, well inside the window up to n ~ 10^9.
+    let mut head = Counting {
+        rng: rng.clone(),
+        pos: 0,
+    };
+    let pilot = (n / 32).clamp(1, first.len());
+    first[..pilot]
+        .iter_mut()
+        .for_each(|x| *x = dist.sample(&mut head));
+    let mean = head.pos as f64 / pilot as f64;
+
+    let mut specs: Vec<Spec> = Vec::with_capacity(chunks);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = rest
+            .iter_mut()
+            .enumerate()
+            .map(|(c, part)| {
+                // Parses mostly step by 2 or 4 draws; starting on that grid syncs sooner.
+                let at = ((len * (c + 1)) as f64 * mean) as u64 & !3;
+                let at = at.saturating_add_signed(guess_error);
+                let mut rng = rng.clone();
+                rng.advance(u128::from(at));
+                let counting = Counting { rng, pos: at };
+                scope.spawn(move || speculate(dist, counting, part))
+            })
+            .collect();
+        first[pilot..]
+            .iter_mut()
+            .for_each(|x| *x = dist.sample(&mut head));
+        specs.push(Spec::true_end(head));
+        specs.extend(
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a sampling thread panicked")),
+        );
+    });
+
+    // Stitch: each chunk continues from the previous chunk's true end.
+    let mut truth = specs.remove(0).end;
+    for (part, spec) in parts.into_iter().skip(1).zip(specs) {
+        let synced;
+        (truth, synced) = stitch(dist, truth, part, spec);
+        if synced {
+            stitching.synced += 1;
+        } else {
+            stitching.serial += 1;
+        }
+    }
+    *rng = truth.rng;
+    stitching
+}
+
+/// What a speculative chunk produced.
+struct Spec {
+    /// Stream positions at which its first variates began (ascending).
+    starts: Vec<u64>,
+    /// Values past the chunk's length, for when the guess started early.
+    tail: Vec<f64>,
+    /// The generator after each of the last variates: `end_states[j]` follows variate
+    /// `ends_from + j` (counting the chunk's variates and then the tail's).
+    end_states: Vec<Counting>,
+    ends_from: usize,
+    end: Counting,
+}
+
+impl Spec {
+    fn true_end(end: Counting) -> Spec {
+        Spec {
+            starts: Vec::new(),
+            tail: Vec::new(),
+            end_states: Vec::new(),
+            ends_from: 0,
+            end,
+        }
+    }
+}
+
+fn speculate<D: Distribution<f64>>(dist: &D, mut rng: Counting, part: &mut [f64]) -> Spec {
+    let n = part.len();
+    let mut starts = Vec::with_capacity(WINDOW.min(n));
+    let ends_from = n.saturating_sub(WINDOW);
+    let mut end_states = Vec::with_capacity(2 * WINDOW);
+    for (i, x) in part.iter_mut().enumerate() {
+        if i < WINDOW {
+            starts.push(rng.pos);
+        }
+        *x = dist.sample(&mut rng);
+        if i >= ends_from {
+            end_states.push(Counting {
+                rng: rng.rng.clone(),
+                pos: rng.pos,
+            });
+        }
+    }
+    let tail = (0..WINDOW)
+        .map(|_| {
+            let x = dist.sample(&mut rng);
+            end_states.push(Counting {
+                rng: rng.rng.clone(),
+                pos: rng.pos,
+            });
+            x
+        })
+        .collect();
+    Spec {
+        starts,
+        tail,
+        end_states,
+        ends_from,
+        end: rng,
+    }
+}
+
+/// Makes `part` the true continuation of the stream at `truth`; returns the state after it
+/// and whether the speculative values were used.
+fn stitch<D: Distribution<f64>>(
+    dist: &D,
+    mut truth: Counting,
+    part: &mut [f64],
+    spec: Spec,
+) -> (Counting, bool) {
+    let n = part.len();
+    let mut prefix = Vec::new();
+    // Walk the true parse until it starts a variate where the guess also started one.
+    let found = loop {
+        if let Ok(k) = spec.starts.binary_search(&truth.pos) {
+            break Some(k);
+        }
+        if prefix.len() >= n
+            || prefix.len() >= WINDOW
+            || spec.starts.last().is_none_or(|&l| truth.pos > l)
+        {
+            break None;
+        }
+        prefix.push(dist.sample(&mut truth));
+    };
+    let m = prefix.len();
+    // True variate m + t (t < n - m) is speculative variate k + t; the state after the
+    // chunk is the one after speculative variate k + n - m - 1, if it was recorded.
+    let recorded =
+        |last: usize| last >= spec.ends_from && last - spec.ends_from < spec.end_states.len();
+    let Some(k) = found.filter(|&k| m < n && recorded(k + n - m - 1)) else {
+        // No usable meeting point: finish the chunk serially from the truth.
+        part[..m].copy_from_slice(&prefix);
+        part[m..]
+            .iter_mut()
+            .for_each(|x| *x = dist.sample(&mut truth));
+        return (truth, false);
+    };
+    let last = k + n - m - 1;
+    if k >= m {
+        let avail = n - k; // speculative values still inside `part`
+        part.copy_within(k..k + avail.min(n - m), m);
+        let from_tail = (n - m).saturating_sub(avail);
+        part[m + avail.min(n - m)..].copy_from_slice(&spec.tail[..from_tail]);
+    } else {
+        part.copy_within(k..k + (n - m), m);
+    }
+    part[..m].copy_from_slice(&prefix);
+    let state = &spec.end_states[last - spec.ends_from];
+    (
+        Counting {
+            rng: state.rng.clone(),
+            pos: state.pos,
+        },
+        true,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::numpy::{Beta, Gamma, Normal, Uniform, default_rng};
+    use rand::Rng;
+
+    /// Parallel fill equals the serial loop: the same values and the same generator after.
+    fn check<D: Distribution<f64> + Sync>(
+        dist: &D,
+        n: usize,
+        chunks: usize,
+        guess_error: i64,
+    ) -> Stitching {
+        let mut serial_rng = default_rng(5);
+        let serial: Vec<f64> = (0..n).map(|_| dist.sample(&mut serial_rng)).collect();
+        let mut rng = default_rng(5);
+        let mut out = vec![0.0; n];
+        let stitching = fill_chunked(dist, &mut rng, &mut out, chunks, guess_error);
+        let first_diff = out
+            .iter()
+            .zip(&serial)
+            .position(|(a, b)| a.to_bits() != b.to_bits());
+        assert_eq!(
+            first_diff, None,
+            "n {n} chunks {chunks} error {guess_error}"
+        );
+        assert_eq!(
+            rng.next_u64(),
+            serial_rng.next_u64(),
+            "state after the column"
+        );
+        stitching
+    }
+
+    #[test]
+    fn beta_by_gammas_matches_serial_for_any_guess() {
+        let d = Beta::new(2.0, 4.0);
+        for error in [0, 1, 2, 3, -7, 5, -3000, 4000] {
+            assert_eq!(check(&d, 40_000, 2, error).synced, 1, "guess error {error}");
+        }
+        assert_eq!(check(&d, 50_001, 3, 0).synced, 2);
+        assert_eq!(check(&d, 50_001, 5, -11).synced, 4);
+    }
+
+    #[test]
+    fn other_samplers_and_branches_match_serial() {
+        // Each resynchronises from an aligned guess.
+        assert_eq!(check(&Beta::new(0.5, 0.5), 30_000, 3, 0).synced, 2); // Johnk
+        assert_eq!(check(&Beta::new(0.5, 3.0), 30_000, 2, 3).synced, 1); // gamma shape < 1
+        assert_eq!(check(&Beta::new(1e-200, 1e-200), 30_000, 2, 1).synced, 1); // 0/1 branch
+        assert_eq!(check(&Gamma::new(1.0, 2.0), 30_000, 2, 2).synced, 1); // exponential
+        assert_eq!(check(&Normal::new(0.0, 1.0), 30_000, 4, 1).synced, 3);
+        assert_eq!(check(&Uniform::new(-1.0, 1.0), 30_000, 2, 5).synced, 1);
+        // Johnk always takes two draws, so an odd guess never meets the true parse: the
+        // chunk is finished serially, still exactly.
+        assert_eq!(check(&Beta::new(0.5, 0.5), 30_000, 2, 1).serial, 1);
+    }
+
+    #[test]
+    fn a_guess_too_far_off_falls_back_to_serial() {
+        let d = Beta::new(2.0, 4.0);
+        assert_eq!(check(&d, 30_000, 2, 10_000_000).serial, 1);
+        assert_eq!(check(&d, 30_000, 2, -10_000_000).serial, 1);
+        check(&d, 10, 4, 0); // chunks shorter than the window
+    }
+}
