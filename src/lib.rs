@@ -15,6 +15,7 @@ pub mod error;
 pub mod fsx;
 pub mod indexset;
 pub mod lab;
+pub mod memory;
 pub mod numpy;
 pub mod plot;
 pub mod reflection;

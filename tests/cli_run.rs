@@ -292,6 +292,7 @@ fn bad_values_exit_2_name_the_flag_and_write_nothing() {
         (&["--weights", "sevrity=0.3"], "did you mean severity"),
         (&["--n", "0"], "--n"),
         (&["--n", "12x"], "--n"),
+        (&["--n", "1000000000000000"], "needs about"),
         (&["--seed", "-1"], "--seed"),
         (&["--seed", "2.5"], "--seed"),
         (&["--beta", "exposure=0,1"], "--beta"),

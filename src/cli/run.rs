@@ -2,11 +2,11 @@
 
 use super::parse::{self, BetaArg, WeightsArg};
 use crate::error::UsageError;
-use crate::fsx;
 use crate::lab::{Distribution, Lab};
 use crate::plot::{self, PlotInput};
 use crate::report::RunReport;
-use crate::run::{Cut, RunConfig, simulate};
+use crate::run::{Cut, RunConfig, simulate_observed};
+use crate::{fsx, memory};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -68,11 +68,19 @@ pub fn run(args: &RunArgs) -> Result<()> {
             .clone()
             .unwrap_or_else(|| PathBuf::from(format!("{}-plot.png", cfg.lab.id)))
     });
+    check_memory(cfg.n, plot_path.is_some())?;
     if let Some(path) = &plot_path {
         check_plot_target(path)?;
     }
 
-    let outcome = simulate(&cfg, plot_path.is_some());
+    let outcome = {
+        let bar = progress_bar(&cfg);
+        let out = simulate_observed(&cfg, plot_path.is_some(), &mut |k| {
+            bar.set_position(k as u64)
+        });
+        bar.finish_and_clear();
+        out
+    };
     if outcome.scores.iter().any(|s| !s.is_finite()) {
         bail!(
             "the risk score overflowed to infinity; use smaller weights or distribution parameters"
@@ -176,6 +184,49 @@ fn feature(lab: &Lab, flag: &str, name: &str) -> Result<usize, UsageError> {
             ),
         )
     })
+}
+
+/// Progress for long runs, only for a person watching a terminal: hidden when stderr is a
+/// pipe or file, so it never mixes into captured output.
+fn progress_bar(cfg: &RunConfig) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    let features = cfg.lab.features.len() as u64;
+    if cfg.n < 1_000_000 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(features);
+    let style = indicatif::ProgressStyle::with_template(
+        "drawing {msg} cases [{bar:30}] {pos}/{len} features, {elapsed}",
+    );
+    if let Ok(style) = style {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(cfg.n.to_string());
+    bar
+}
+
+/// Refuses, before allocating, a run this machine cannot hold.
+fn check_memory(n: usize, with_plot: bool) -> Result<(), UsageError> {
+    let need = memory::required(n, with_plot);
+    match memory::available() {
+        Some(have) if need > u128::from(have) => Err(UsageError::new(
+            "--n",
+            format!(
+                "n = {n} needs about {} of memory; this machine has {} available \
+                 (at most about {} cases{})",
+                memory::human(need),
+                memory::human(u128::from(have)),
+                (u128::from(have).saturating_sub(u128::from(memory::OVERHEAD)))
+                    / if with_plot { 24 } else { 16 },
+                if with_plot {
+                    " with the plot, more with --no-plot"
+                } else {
+                    ""
+                },
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn warn_about_weights(cfg: &RunConfig) {
