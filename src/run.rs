@@ -89,14 +89,30 @@ pub fn simulate_observed(
         }
         progress(i + 1);
     }
-    drop(spare);
     let scores_slice = scores.as_slice().expect("a fresh Array1 is contiguous");
-    let threshold = match cfg.cut {
-        Cut::Quantile(q) => stats::quantile_linear(scores_slice.to_vec(), q),
-        Cut::Threshold(t) => t,
-    };
+    // Ranking needs no threshold, so on a large run it shares the time with the selection.
+    let (threshold, top) = std::thread::scope(|scope| {
+        let top = (cfg.n >= PARALLEL_FROM)
+            .then(|| scope.spawn(|| stats::top_indices(scores_slice, cfg.top_k)));
+        let threshold = match cfg.cut {
+            Cut::Quantile(q) => {
+                // The spare column, already in memory, becomes the selection's scratch copy.
+                let mut scratch = spare
+                    .map(|a| a.into_raw_vec_and_offset().0)
+                    .unwrap_or_default();
+                scratch.clear();
+                scratch.extend_from_slice(scores_slice);
+                stats::quantile_linear(scratch, q)
+            }
+            Cut::Threshold(t) => t,
+        };
+        let top = match top {
+            Some(handle) => handle.join().expect("ranking thread panicked"),
+            None => stats::top_indices(scores_slice, cfg.top_k),
+        };
+        (threshold, top)
+    });
     let priority = stats::priority_indices(scores_slice, threshold);
-    let top = stats::top_indices(scores_slice, cfg.top_k);
     Outcome {
         scores,
         plot_x,
@@ -106,15 +122,31 @@ pub fn simulate_observed(
     }
 }
 
+/// Runs this large use both cores for folding and ranking; smaller ones stay on one.
+const PARALLEL_FROM: usize = 1 << 17;
+
 /// Adds `weight * column` to the score, as numpy's left-to-right sum does. The first term
-/// is `w * x` itself: adding it to 0.0 would turn -0.0 into +0.0.
+/// is `w * x` itself: adding it to 0.0 would turn -0.0 into +0.0. Each element is
+/// independent, so a large column is folded in two halves at once.
 fn fold(scores: &mut Array1<f64>, column: &Array1<f64>, weight: f64, first: bool) {
-    let zip = ndarray::Zip::from(scores).and(column);
-    if first {
-        zip.for_each(|s, &x| *s = weight * x);
-    } else {
-        zip.for_each(|s, &x| *s += weight * x);
+    let one = |s: ndarray::ArrayViewMut1<f64>, c: ndarray::ArrayView1<f64>| {
+        let zip = ndarray::Zip::from(s).and(c);
+        if first {
+            zip.for_each(|s, &x| *s = weight * x);
+        } else {
+            zip.for_each(|s, &x| *s += weight * x);
+        }
+    };
+    let n = scores.len();
+    if n < PARALLEL_FROM {
+        return one(scores.view_mut(), column.view());
     }
+    let (s0, s1) = scores.view_mut().split_at(ndarray::Axis(0), n / 2);
+    let (c0, c1) = column.view().split_at(ndarray::Axis(0), n / 2);
+    std::thread::scope(|scope| {
+        scope.spawn(|| one(s1, c1));
+        one(s0, c0);
+    });
 }
 
 /// Draws one feature's column in order (on all cores, bit for bit as one loop would),

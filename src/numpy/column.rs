@@ -83,19 +83,23 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
         return stitching;
     }
     let n = out.len();
-    let len = n.div_ceil(chunks);
-    let mut parts: Vec<&mut [f64]> = out.chunks_mut(len).collect();
-    let (first, rest) = parts.split_first_mut().expect("n > 0");
-
     // The first chunk's opening variates are drawn first and double as the pilot that sets
     // the guesses: with n/32 of them, the guess for a chunk starting at variate s is off
     // by about 1.7 sqrt(n) draws (the pilot's error grows as s / sqrt(n / 32)), plus the
-    // sqrt(s) the stream itself wanders, well inside the window up to n ~ 10^9.
+    // sqrt(s) the stream itself wanders, well inside the window up to n ~ 10^9. The first
+    // chunk is longer by the pilot, since the others only start once it is drawn.
+    let pilot = (n / 32).max(1);
+    let rest_len = (n - pilot).div_ceil(chunks);
+    let (first, rest) = out.split_at_mut((pilot + rest_len).min(n));
+    let mut parts: Vec<&mut [f64]> = rest.chunks_mut(rest_len).collect();
+    let starts: Vec<usize> = (0..parts.len())
+        .map(|c| first.len() + c * rest_len)
+        .collect();
+
     let mut head = Counting {
         rng: rng.clone(),
         pos: 0,
     };
-    let pilot = (n / 32).clamp(1, first.len());
     first[..pilot]
         .iter_mut()
         .for_each(|x| *x = dist.sample(&mut head));
@@ -103,12 +107,12 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
 
     let mut specs: Vec<Spec> = Vec::with_capacity(chunks);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = rest
+        let handles: Vec<_> = parts
             .iter_mut()
-            .enumerate()
-            .map(|(c, part)| {
+            .zip(&starts)
+            .map(|(part, &start)| {
                 // Parses mostly step by 2 or 4 draws; starting on that grid syncs sooner.
-                let at = ((len * (c + 1)) as f64 * mean) as u64 & !3;
+                let at = (start as f64 * mean) as u64 & !3;
                 let at = at.saturating_add_signed(guess_error);
                 let mut rng = rng.clone();
                 rng.advance(u128::from(at));
@@ -129,7 +133,7 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
 
     // Stitch: each chunk continues from the previous chunk's true end.
     let mut truth = specs.remove(0).end;
-    for (part, spec) in parts.into_iter().skip(1).zip(specs) {
+    for (part, spec) in parts.into_iter().zip(specs) {
         let synced;
         (truth, synced) = stitch(dist, truth, part, spec);
         if synced {

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Side-by-side timing of anomaly-lab against the numpy notebook.
+#   bench/compare_numpy.sh [PYTHON] [-- extra args for compare_numpy.py]
+# PYTHON must have numpy (and matplotlib, for the n = 96 notebook with its plot):
+#   python3 -m venv .venv && .venv/bin/pip install numpy==2.4.6 matplotlib
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python="${1:-python3}"
+shift || true
+cargo build --release --locked --quiet
+exec "$python" bench/compare_numpy.py --python "$python" "$@"
