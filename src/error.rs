@@ -7,8 +7,13 @@ use thiserror::Error;
 pub enum LabError {
     #[error("{0}")]
     Syntax(String),
-    #[error("field `{field}` {problem}")]
-    Invalid { field: String, problem: String },
+    #[error("{}field `{field}`: {problem}", at.map(|(l, c)| format!("line {l}, column {c}: ")).unwrap_or_default())]
+    Invalid {
+        field: String,
+        problem: String,
+        /// Line and column in the lab file, where the field could be found there.
+        at: Option<(usize, usize)>,
+    },
 }
 
 /// A command-line value that parsed but does not fit the lab (unknown feature, wrong count).

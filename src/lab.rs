@@ -112,10 +112,16 @@ impl Lab {
         Lab::from_toml(MODULE2_TOML).expect("the built-in lab is valid (checked by tests)")
     }
 
-    /// Parses and validates a lab file's text.
+    /// Parses and validates a lab file's text. Errors carry the line and column.
     pub fn from_toml(text: &str) -> Result<Lab, LabError> {
         let lab: Lab = toml::from_str(text).map_err(|e| LabError::Syntax(e.to_string()))?;
-        lab.validate()?;
+        lab.validate().map_err(|e| match e {
+            LabError::Invalid { field, problem, .. } => {
+                let at = locate(text, &field);
+                LabError::Invalid { field, problem, at }
+            }
+            other => other,
+        })?;
         Ok(lab)
     }
 
@@ -132,7 +138,13 @@ impl Lab {
 
     /// Every rule a run relies on; the error names the field.
     pub fn validate(&self) -> Result<(), LabError> {
-        let invalid = |field: String, problem: String| Err(LabError::Invalid { field, problem });
+        let invalid = |field: String, problem: String| {
+            Err(LabError::Invalid {
+                field,
+                problem,
+                at: None,
+            })
+        };
         if self.id.trim().is_empty() {
             return invalid("id".into(), "must not be empty".into());
         }
@@ -187,6 +199,52 @@ impl Lab {
         }
         Ok(())
     }
+}
+
+/// Where a validated field (`quantile`, `plot.x`, `features[2].weight`) is written in a
+/// lab file: 1-based line and column of its key, or of its table header.
+fn locate(text: &str, field: &str) -> Option<(usize, usize)> {
+    let (table, key) = match field.split_once('.') {
+        Some((t, k)) => (Some(t), k),
+        None => (None, field),
+    };
+    let (header, nth) = match table {
+        None => (None, 0),
+        Some(t) => match t.split_once('[') {
+            Some((name, idx)) => (
+                Some(format!("[[{name}]]")),
+                idx.trim_end_matches(']').parse().ok()?,
+            ),
+            None => (Some(format!("[{t}]")), 0),
+        },
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let is_header = |l: &str| l.trim_start().starts_with('[');
+    // The lines of the wanted table: top level, or after its nth header.
+    let (from, header_line) = match &header {
+        None => (0, None),
+        Some(h) => {
+            let i = lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.trim() == h)
+                .nth(nth)?
+                .0;
+            (i + 1, Some(i))
+        }
+    };
+    let key_line = lines[from..]
+        .iter()
+        .take_while(|l| !is_header(l))
+        .position(|l| {
+            let t = l.trim_start();
+            t.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| from + i);
+    let line = key_line.or(header_line)?;
+    let col = lines[line].len() - lines[line].trim_start().len();
+    Some((line + 1, col + 1))
 }
 
 /// Feature names double as flag keys (`--beta name=a,b`) and JSON keys, so keep them plain.
@@ -267,6 +325,39 @@ mod tests {
             Some("control_gap")
         );
         assert_eq!(suggest("bandwidth", names.into_iter()), None);
+    }
+
+    #[test]
+    fn file_errors_carry_line_and_column() {
+        let text = MODULE2_TOML.replace("a = 3.0, b = 5.0", "a = -3.0, b = 5.0");
+        let err = Lab::from_toml(&text).unwrap_err().to_string();
+        let line = MODULE2_TOML
+            .lines()
+            .position(|l| l.contains("a = 3.0, b = 5.0"))
+            .unwrap()
+            + 1;
+        assert!(
+            err.starts_with(&format!(
+                "line {line}, column 1: field `features[2].distribution`: a must"
+            )),
+            "{err}"
+        );
+        let text = MODULE2_TOML.replace("quantile = 0.8", "quantile = 1.8");
+        let err = Lab::from_toml(&text).unwrap_err().to_string();
+        let line = MODULE2_TOML
+            .lines()
+            .position(|l| l.starts_with("quantile"))
+            .unwrap()
+            + 1;
+        assert!(
+            err.starts_with(&format!("line {line}, column 1: field `quantile`")),
+            "{err}"
+        );
+        // Syntax errors come with toml's own position.
+        let err = Lab::from_toml("id = \"x\"\nn = 12x\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2"), "{err}");
     }
 
     #[test]

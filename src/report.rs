@@ -181,3 +181,63 @@ impl RunReport {
         s
     }
 }
+
+/// Parses and checks a run document: JSON, the run format and version, every field, and
+/// that the parts agree. `name` (a file name) starts every error message.
+pub fn parse_run(name: &str, text: &str) -> anyhow::Result<RunReport> {
+    use anyhow::{Context, bail};
+    if text.trim().is_empty() {
+        bail!("{name} is empty; expected the JSON printed by `anomaly-lab run`");
+    }
+    let doc: serde_json::Value =
+        serde_json::from_str(text).with_context(|| format!("{name} is not valid JSON"))?;
+    let hint = "make one with `anomaly-lab run > FILE`";
+    match doc.get("format").and_then(|f| f.as_str()) {
+        Some(FORMAT) => {}
+        Some(other) => bail!("{name} is a {other:?} file, not an anomaly-lab run output ({hint})"),
+        None => bail!(
+            "{name} is not an anomaly-lab run output: it has no \"format\": \"{FORMAT}\" ({hint})"
+        ),
+    }
+    match doc.get("format_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(v) => bail!(
+            "{name} is run format version {v}; this anomaly-lab ({}) reads version \
+             {FORMAT_VERSION}: rerun it with this version",
+            env!("CARGO_PKG_VERSION")
+        ),
+        None => bail!("{name} has no valid \"format_version\""),
+    }
+    let run: RunReport = serde_json::from_str(text)
+        .with_context(|| format!("{name} is not a complete run output"))?;
+    run.check_consistent()
+        .map_err(anyhow::Error::msg)
+        .with_context(|| format!("{name} is inconsistent (edited by hand?)"))?;
+    Ok(run)
+}
+
+impl RunReport {
+    /// The parts of a run that must agree with each other.
+    fn check_consistent(&self) -> Result<(), String> {
+        let p = self.priority()?;
+        let count = self.summary.priority_count;
+        if p.len() != count {
+            return Err(format!(
+                "the priority set has {} cases but summary.priority_count is {count}",
+                p.len()
+            ));
+        }
+        if !p.windows(2).all(|w| w[0] < w[1]) {
+            return Err("priority_indices is not in ascending order".into());
+        }
+        let n = self.params.n;
+        if p.last().is_some_and(|&i| i >= n) || self.summary.top_indices.iter().any(|&i| i >= n) {
+            return Err(format!("an index is not below n = {n}"));
+        }
+        let weights = self.params.weights.0.iter().map(|(k, _)| k);
+        if !weights.eq(self.params.distributions.0.iter().map(|(k, _)| k)) {
+            return Err("params.weights and params.distributions name different features".into());
+        }
+        Ok(())
+    }
+}

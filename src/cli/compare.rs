@@ -4,7 +4,7 @@
 use super::parse;
 use crate::compare::{self, render};
 use crate::error::UsageError;
-use crate::report::{FORMAT, FORMAT_VERSION, RunReport};
+use crate::report::RunReport;
 use crate::{fsx, reflection};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
@@ -41,7 +41,7 @@ pub struct CompareArgs {
     pub all: bool,
 
     /// Decimals for floats in the table and Markdown [default: every digit]
-    #[arg(long, value_name = "N", value_parser = parse::precision)]
+    #[arg(long, value_name = "N", value_parser = parse::precision, allow_hyphen_values = true)]
     pub precision: Option<usize>,
 
     /// Also write the lab's reflection template to FILE, with what changed and the metrics
@@ -123,58 +123,10 @@ fn read_text(path: &Path) -> Result<(String, String)> {
     Ok((name, text))
 }
 
-/// Reads and checks one run output: JSON, the run format, its version, and consistency.
+/// Reads and checks one run output file (or stdin).
 pub fn read_run(path: &Path) -> Result<RunReport> {
     let (name, text) = read_text(path)?;
-    if text.trim().is_empty() {
-        bail!("{name} is empty; expected the JSON printed by `anomaly-lab run`");
-    }
-    let doc: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("{name} is not valid JSON"))?;
-    let hint = "make one with `anomaly-lab run > FILE`";
-    match doc.get("format").and_then(|f| f.as_str()) {
-        Some(FORMAT) => {}
-        Some(other) => bail!("{name} is a {other:?} file, not an anomaly-lab run output ({hint})"),
-        None => bail!(
-            "{name} is not an anomaly-lab run output: it has no \"format\": \"{FORMAT}\" ({hint})"
-        ),
-    }
-    match doc.get("format_version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(FORMAT_VERSION) => {}
-        Some(v) => bail!(
-            "{name} is run format version {v}; this anomaly-lab ({}) reads version {FORMAT_VERSION}: \
-             rerun it with this version",
-            env!("CARGO_PKG_VERSION")
-        ),
-        None => bail!("{name} has no valid \"format_version\""),
-    }
-    let run: RunReport = serde_json::from_str(&text)
-        .with_context(|| format!("{name} is not a complete run output"))?;
-    check_consistent(&run).with_context(|| format!("{name} is inconsistent (edited by hand?)"))?;
-    Ok(run)
-}
-
-fn check_consistent(run: &RunReport) -> Result<()> {
-    let p = run.priority().map_err(anyhow::Error::msg)?;
-    if p.len() != run.summary.priority_count {
-        bail!(
-            "priority_indices has {} entries but summary.priority_count is {}",
-            p.len(),
-            run.summary.priority_count
-        );
-    }
-    if !p.windows(2).all(|w| w[0] < w[1]) {
-        bail!("priority_indices is not in ascending order");
-    }
-    if p.last().is_some_and(|&i| i >= run.params.n)
-        || run.summary.top_indices.iter().any(|&i| i >= run.params.n)
-    {
-        bail!("an index is not below n = {}", run.params.n);
-    }
-    if run.params.weights.0.len() != run.params.distributions.0.len() {
-        bail!("params.weights and params.distributions name different features");
-    }
-    Ok(())
+    crate::report::parse_run(&name, &text)
 }
 
 #[derive(Debug, Args)]

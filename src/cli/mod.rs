@@ -47,6 +47,7 @@ enum ReflectCommand {
 /// Parses the arguments, runs the command and maps failures to exit codes.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    crate::fsx::install_interrupt_cleanup();
     let result = match cli.command {
         Command::Run(args) => run::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Compare(args) => compare::compare(&args).map(|()| ExitCode::SUCCESS),

@@ -101,7 +101,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let json = RunReport::new(&cfg, &outcome, shown_path).to_json();
 
     if let (Some(path), Some(bytes)) = (&plot_path, &png) {
-        fsx::write_atomic(path, bytes, true)?;
+        fsx::write_atomic(path, bytes, true).context("--plot")?;
     }
     fsx::print_stdout(&json)
 }
