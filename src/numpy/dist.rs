@@ -8,7 +8,7 @@
 //! through memory on every draw, which measured about twice as slow.
 
 use super::next_double;
-use super::ziggurat::{Tables, tables};
+use super::ziggurat::{Tables, standard_exponential, standard_normal, tables};
 use rand::Rng;
 use rand::distr::Distribution;
 
@@ -177,61 +177,6 @@ impl Uniform {
             low,
             range: high - low,
         }
-    }
-}
-
-#[inline(always)]
-fn standard_normal<R: Rng + ?Sized>(t: &Tables, rng: &mut R) -> f64 {
-    loop {
-        let mut r = rng.next_u64();
-        let idx = (r & 0xff) as usize;
-        r >>= 8;
-        let sign = r & 1;
-        let rabs = (r >> 1) & 0x000f_ffff_ffff_ffff;
-        let mut x = rabs as f64 * t.wi[idx];
-        if sign == 1 {
-            x = -x;
-        }
-        if rabs < t.ki[idx] {
-            return x; // ~99.3% of draws
-        }
-        if idx == 0 {
-            // The tail beyond r, by Marsaglia's method.
-            loop {
-                let xx = -t.nor_inv_r * (-next_double(rng)).ln_1p();
-                let yy = -(-next_double(rng)).ln_1p();
-                if yy + yy > xx * xx {
-                    return if (rabs >> 8) & 1 == 1 {
-                        -(t.nor_r + xx)
-                    } else {
-                        t.nor_r + xx
-                    };
-                }
-            }
-        }
-        if (t.fi[idx - 1] - t.fi[idx]) * next_double(rng) + t.fi[idx] < (-0.5 * x * x).exp() {
-            return x;
-        }
-    }
-}
-
-#[inline]
-fn standard_exponential<R: Rng + ?Sized>(t: &Tables, rng: &mut R) -> f64 {
-    loop {
-        let mut ri = rng.next_u64() >> 3;
-        let idx = (ri & 0xff) as usize;
-        ri >>= 8;
-        let x = ri as f64 * t.we[idx];
-        if ri < t.ke[idx] {
-            return x; // ~98.9% of draws
-        }
-        if idx == 0 {
-            return t.exp_r - (-next_double(rng)).ln_1p();
-        }
-        if (t.fe[idx - 1] - t.fe[idx]) * next_double(rng) + t.fe[idx] < (-x).exp() {
-            return x;
-        }
-        // numpy recurses with a fresh draw; a loop is the same sequence of draws.
     }
 }
 
