@@ -72,6 +72,8 @@ impl Ord for Ranked {
 /// Ties (which continuous data does not produce) go to the higher index. A min-heap of
 /// size k keeps this O(n log k) in time and O(k) in memory.
 pub fn top_indices(scores: &[f64], k: usize) -> Vec<usize> {
+    // More than n asks for all of them, as numpy's slice does; never reserve beyond that.
+    let k = k.min(scores.len());
     if k == 0 {
         return Vec::new();
     }
@@ -138,6 +140,7 @@ mod tests {
         assert_eq!(top_indices(&[1.0, 5.0, 5.0, 2.0], 2), vec![2, 1]);
         assert_eq!(top_indices(&[1.0, 2.0], 5), vec![1, 0]);
         assert!(top_indices(&[1.0], 0).is_empty());
+        assert_eq!(top_indices(&[1.0, 3.0], usize::MAX), vec![1, 0]);
     }
 
     proptest! {
