@@ -397,3 +397,21 @@ fn large_runs_encode_their_priority_set_and_still_compare() {
         .stdout("")
         .stderr(predicate::str::contains("priority_encoded"));
 }
+
+#[test]
+fn runs_with_seeds_beyond_u64_round_trip_through_compare() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = "1267650600228229401496703205383"; // 2^100 + 7
+    run_to(dir.path(), "a.json", &["--seed", seed]);
+    run_to(dir.path(), "b.json", &["--seed", seed, "--quantile", "0.5"]);
+    let v: Value = serde_json::from_str(&stdout(
+        dir.path(),
+        &["compare", "a.json", "b.json", "--format", "json", "--all"],
+    ))
+    .unwrap();
+    assert_eq!(
+        v["params"]["seed"],
+        serde_json::json!({"old": seed, "new": seed})
+    );
+    assert_eq!(v["same_population"], true);
+}

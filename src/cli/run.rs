@@ -83,7 +83,8 @@ pub fn run(args: &RunArgs) -> Result<()> {
     };
     if outcome.scores.iter().any(|s| !s.is_finite()) {
         bail!(
-            "the risk score overflowed to infinity; use smaller weights or distribution parameters"
+            "the risk score is not a finite number (it overflowed); use smaller weights or \
+             distribution parameters"
         );
     }
     let png = match (&plot_path, &outcome.plot_x) {
