@@ -28,6 +28,26 @@ fn summaries() -> Vec<Summary> {
     fixture("summaries.json")
 }
 
+/// Replays a numpy fixture run (the lab's weights and distributions, a quantile cut)
+/// through the command-line flags.
+fn replay(dir: &Path, case: &Summary) -> Value {
+    let n = case.n.to_string();
+    let q = f(&case.cut["quantile"]).to_string();
+    let k = case.top_k.to_string();
+    let args = [
+        "--no-plot",
+        "--seed",
+        &case.seed,
+        "--n",
+        &n,
+        "--quantile",
+        &q,
+        "--top",
+        &k,
+    ];
+    run_json(dir, &args)
+}
+
 /// Asserts the run's summary is the numpy fixture's.
 fn assert_matches(v: &Value, case: &Summary) {
     let s = &v["summary"];
@@ -197,22 +217,7 @@ fn seed_n_and_top_flags_are_honoured() {
                 && c.top_k == 10
         })
         .expect("fixtures hold such a run");
-    let q = f(&case.cut["quantile"]).to_string();
-    let n = case.n.to_string();
-    let v = run_json(
-        dir.path(),
-        &[
-            "--no-plot",
-            "--seed",
-            &case.seed,
-            "--n",
-            &n,
-            "--quantile",
-            &q,
-            "--top",
-            "10",
-        ],
-    );
+    let v = replay(dir.path(), case);
     assert_matches(&v, case);
     assert_eq!(v["params"]["n"].as_u64(), Some(case.n as u64));
     let top3 = run_json(dir.path(), &["--no-plot", "--top", "3"]);
@@ -234,25 +239,7 @@ fn seeds_beyond_u64_work() {
                 && c.cut.contains_key("quantile")
         })
         .expect("a u128 seed fixture");
-    let (n, q, k) = (
-        case.n.to_string(),
-        f(&case.cut["quantile"]).to_string(),
-        case.top_k.to_string(),
-    );
-    let v = run_json(
-        dir.path(),
-        &[
-            "--no-plot",
-            "--seed",
-            &case.seed,
-            "--n",
-            &n,
-            "--quantile",
-            &q,
-            "--top",
-            &k,
-        ],
-    );
+    let v = replay(dir.path(), &case);
     assert_matches(&v, &case);
 }
 
@@ -370,18 +357,7 @@ fn help_describes_every_flag() {
         .output()
         .unwrap();
     let help = String::from_utf8(out.stdout).unwrap();
-    for flag in [
-        "--seed",
-        "--n",
-        "--quantile",
-        "--threshold",
-        "--weights",
-        "--beta",
-        "--top",
-        "--plot",
-        "--no-plot",
-        "--lab",
-    ] {
+    for flag in common::RUN_FLAGS {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
 }

@@ -7,6 +7,20 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
+/// Every flag of `anomaly-lab run`.
+pub const RUN_FLAGS: [&str; 10] = [
+    "--seed",
+    "--n",
+    "--quantile",
+    "--threshold",
+    "--weights",
+    "--beta",
+    "--top",
+    "--plot",
+    "--no-plot",
+    "--lab",
+];
+
 pub fn fixture<T: for<'de> Deserialize<'de>>(name: &str) -> Vec<T> {
     #[derive(Deserialize)]
     struct File<T> {
