@@ -421,7 +421,7 @@ fn the_table_covers_every_flag_of_every_command() {
     let flags = common::RUN_FLAGS.iter().chain(&compare_flags);
     for flag in flags {
         assert!(
-            CASES.iter().any(|(args, _, _)| args.contains(&flag)),
+            CASES.iter().any(|(args, _, _)| args.contains(flag)),
             "{flag} has no bad-input case"
         );
     }
