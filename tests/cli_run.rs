@@ -361,3 +361,27 @@ fn help_describes_every_flag() {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
 }
+
+#[test]
+fn weights_off_the_unit_sum_are_allowed_with_one_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cmd(dir.path())
+        .args(["run", "--no-plot", "--weights", "0.5,0.5,0.5,0.5,-0.5"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "a negative weight is a legitimate what-if"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.matches("warning:").count(), 1, "{stderr}");
+    assert!(stderr.contains("sum to 1.5, not 1"), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["params"]["weights"]["business_impact"], -0.5);
+    // Weights that sum to 1 (in any order of addition) say nothing.
+    let quiet = cmd(dir.path())
+        .args(["run", "--no-plot", "--weights", "0.1,0.2,0.3,0.2,0.2"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+}
