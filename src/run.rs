@@ -6,7 +6,7 @@
 //! evaluated left to right.
 
 use crate::lab::{Distribution, Lab};
-use crate::numpy::{self, Beta, Gamma, Normal, Pcg64, Uniform, column};
+use crate::numpy::{self, Beta, Gamma, Normal, Pcg64, Uniform, column, pairs};
 use crate::stats;
 use ndarray::Array1;
 
@@ -153,6 +153,10 @@ fn fold(scores: &mut Array1<f64>, column: &Array1<f64>, weight: f64, first: bool
 /// dispatching on the distribution once, outside the loop.
 fn draw_into(dist: &Distribution, rng: &mut Pcg64, out: &mut [f64]) {
     match *dist {
+        // Equal shapes pair up two identically drawn gammas: see numpy::pairs.
+        Distribution::Beta { a, b } if a == b && a > 1.0 => {
+            pairs::fill(&Gamma::new(a, 1.0), rng, out)
+        }
         Distribution::Beta { a, b } => column::fill(&Beta::new(a, b), rng, out),
         Distribution::Uniform { low, high } => column::fill(&Uniform::new(low, high), rng, out),
         Distribution::Normal { mean, sd } => column::fill(&Normal::new(mean, sd), rng, out),

@@ -15,16 +15,26 @@ use rand::distr::Distribution;
 use std::convert::Infallible;
 
 /// Below this many variates per chunk, threads cost more than they save.
-const MIN_CHUNK: usize = 1 << 16;
+pub(super) const MIN_CHUNK: usize = 1 << 16;
 /// How many starting positions a speculative chunk records, and how many variates the true
 /// parse may walk looking for one of them. Resynchronisation itself takes tens of
 /// variates; the window must also cover the error of the guessed start (see `fill_chunked`).
-const WINDOW: usize = 1 << 15;
+pub(super) const WINDOW: usize = 1 << 15;
 
 /// An RNG that counts the 64-bit draws taken from it.
-struct Counting {
-    rng: Pcg64,
-    pos: u64,
+pub(super) struct Counting {
+    pub(super) rng: Pcg64,
+    pub(super) pos: u64,
+}
+
+impl Counting {
+    /// A copy of the generator and its position.
+    pub(super) fn snapshot(&self) -> Counting {
+        Counting {
+            rng: self.rng.clone(),
+            pos: self.pos,
+        }
+    }
 }
 
 impl rand::TryRng for Counting {
@@ -52,11 +62,20 @@ impl rand::TryRng for Counting {
 /// Fills `out` with consecutive variates of `dist` from `rng`, leaving `rng` just past the
 /// last one: the same values and the same final state as a plain loop of `sample`.
 pub fn fill<D: Distribution<f64> + Sync>(dist: &D, rng: &mut Pcg64, out: &mut [f64]) {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |t| t.get())
-        .min(8);
-    let chunks = threads.min(out.len() / MIN_CHUNK).max(1);
+    let by_size = out.len() / MIN_CHUNK;
+    // Small columns never ask: the question reads cgroup files and costs tens of µs.
+    let chunks = if by_size < 2 { 1 } else { cores().min(by_size) };
     fill_chunked(dist, rng, out, chunks, 0);
+}
+
+/// The cores this process may use (at most 8), asked once.
+pub(super) fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(1, |t| t.get())
+            .min(8)
+    })
 }
 
 /// How the chunks after the first were joined to the true stream.

@@ -6,6 +6,7 @@
 
 pub mod column;
 pub mod dist;
+pub mod pairs;
 mod seed;
 mod ziggurat;
 
