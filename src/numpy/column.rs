@@ -226,6 +226,29 @@ fn speculate<D: Distribution<f64>>(dist: &D, mut rng: Counting, part: &mut [f64]
     }
 }
 
+/// Walks the true parse at `truth`, drawing variates with `next`, until it starts one at a
+/// position in `starts` (where a speculative parse also started one). Returns the values
+/// drawn before that and the index of the start met, or None once the walk has passed every
+/// recorded start or drawn `limit` (at most the window) values.
+pub(super) fn walk_to_meeting(
+    truth: &mut Counting,
+    starts: &[u64],
+    limit: usize,
+    mut next: impl FnMut(&mut Counting) -> f64,
+) -> (Vec<f64>, Option<usize>) {
+    let mut prefix = Vec::new();
+    loop {
+        if let Ok(k) = starts.binary_search(&truth.pos) {
+            return (prefix, Some(k));
+        }
+        let passed = starts.last().is_none_or(|&l| truth.pos > l);
+        if prefix.len() >= limit.min(WINDOW) || passed {
+            return (prefix, None);
+        }
+        prefix.push(next(truth));
+    }
+}
+
 /// Makes `part` the true continuation of the stream at `truth`; returns the state after it
 /// and whether the speculative values were used.
 fn stitch<D: Distribution<f64>>(
@@ -235,20 +258,7 @@ fn stitch<D: Distribution<f64>>(
     spec: Spec,
 ) -> (Counting, bool) {
     let n = part.len();
-    let mut prefix = Vec::new();
-    // Walk the true parse until it starts a variate where the guess also started one.
-    let found = loop {
-        if let Ok(k) = spec.starts.binary_search(&truth.pos) {
-            break Some(k);
-        }
-        if prefix.len() >= n
-            || prefix.len() >= WINDOW
-            || spec.starts.last().is_none_or(|&l| truth.pos > l)
-        {
-            break None;
-        }
-        prefix.push(dist.sample(&mut truth));
-    };
+    let (prefix, found) = walk_to_meeting(&mut truth, &spec.starts, n, |t| dist.sample(t));
     let m = prefix.len();
     // True variate m + t (t < n - m) is speculative variate k + t; the state after the
     // chunk is the one after speculative variate k + n - m - 1, if it was recorded.

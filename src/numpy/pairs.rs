@@ -11,7 +11,7 @@
 //! speculative with its other pairing in the last third), then the last third the same way.
 
 use super::Gamma;
-use super::column::{Counting, MIN_CHUNK, WINDOW, cores};
+use super::column::{Counting, MIN_CHUNK, WINDOW, cores, walk_to_meeting};
 use rand::distr::Distribution;
 
 /// How the speculative thirds were joined (for tests).
@@ -154,17 +154,7 @@ fn stitch(
     spec: Spec,
 ) -> Option<usize> {
     let n = part.len();
-    let mut prefix = Vec::new();
-    let found = loop {
-        if let Ok(k) = spec.starts.binary_search(&truth.pos) {
-            break Some(k);
-        }
-        let passed = spec.starts.last().is_none_or(|&l| truth.pos > l);
-        if prefix.len() >= n || prefix.len() >= WINDOW || passed {
-            break None;
-        }
-        prefix.push(beta(gamma, truth));
-    };
+    let (prefix, found) = walk_to_meeting(truth, &spec.starts, n, |t| beta(gamma, t));
     let m = prefix.len();
     // True variate m + t is pairing k % 2's variate k / 2 + t, ending with gamma
     // k + 2 (n - m) - 1, whose following state must have been recorded.
