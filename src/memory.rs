@@ -8,8 +8,17 @@ pub const OVERHEAD: u64 = 32 << 20;
 /// scratch copy never coexist beyond two at a time (16 bytes a case); the plotted
 /// feature's column adds 8 more.
 pub fn required(n: usize, with_plot: bool) -> u128 {
-    let per_case: u128 = if with_plot { 24 } else { 16 };
-    n as u128 * per_case + u128::from(OVERHEAD)
+    n as u128 * per_case(with_plot) + u128::from(OVERHEAD)
+}
+
+/// Bytes each case needs at the peak (see [`required`]).
+pub fn per_case(with_plot: bool) -> u128 {
+    if with_plot { 24 } else { 16 }
+}
+
+/// The most cases `available` bytes can hold.
+pub fn max_cases(available: u64, with_plot: bool) -> u128 {
+    u128::from(available.saturating_sub(OVERHEAD)) / per_case(with_plot)
 }
 
 /// Memory the kernel says is available for new allocations, where it says so (Linux).
@@ -48,6 +57,8 @@ mod tests {
     fn estimates_and_units() {
         assert_eq!(required(10_000_000, false), 160_000_000 + (32 << 20));
         assert_eq!(required(1, true), 24 + (32 << 20));
+        assert_eq!(max_cases(16 + (32 << 20), false), 1);
+        assert_eq!(max_cases(1, true), 0);
         assert_eq!(human(1_600_000_000_000 + (32 << 20)), "1.5 TiB");
         assert_eq!(human(23 << 30), "23 GiB");
         assert_eq!(human(512), "512 bytes");

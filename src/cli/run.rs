@@ -217,8 +217,7 @@ fn check_memory(n: usize, with_plot: bool) -> Result<(), UsageError> {
                  (at most about {} cases{})",
                 memory::human(need),
                 memory::human(u128::from(have)),
-                (u128::from(have).saturating_sub(u128::from(memory::OVERHEAD)))
-                    / if with_plot { 24 } else { 16 },
+                memory::max_cases(have, with_plot),
                 if with_plot {
                     " with the plot, more with --no-plot"
                 } else {
