@@ -3,6 +3,7 @@
 //!
 //!     cargo run --release --example what_if
 
+use anomaly_lab::compare::priority_change;
 use anomaly_lab::lab::Lab;
 use anomaly_lab::run::{RunConfig, simulate};
 
@@ -18,18 +19,7 @@ fn main() {
     changed.lab.features[severity].weight = 0.40;
     let after = simulate(&changed, false);
 
-    let entered: Vec<usize> = after
-        .priority
-        .iter()
-        .filter(|i| !before.priority.contains(i))
-        .copied()
-        .collect();
-    let left: Vec<usize> = before
-        .priority
-        .iter()
-        .filter(|i| !after.priority.contains(i))
-        .copied()
-        .collect();
+    let moved = priority_change(&before.priority, &after.priority);
     println!("severity weight 0.25 -> 0.40");
     println!(
         "threshold       {:.6} -> {:.6}",
@@ -41,5 +31,8 @@ fn main() {
         after.priority.len()
     );
     println!("top indices     {:?} -> {:?}", before.top, after.top);
-    println!("entered {entered:?}, left {left:?}");
+    println!(
+        "entered {:?}, left {:?}, jaccard {}",
+        moved.entered, moved.left, moved.jaccard
+    );
 }
