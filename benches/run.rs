@@ -18,7 +18,7 @@ fn runs(c: &mut Criterion) {
         g.sample_size(if n > 100_000 { 10 } else { 50 });
         g.bench_function(format!("simulate + json n={n}"), |b| {
             b.iter(|| {
-                let out = simulate(black_box(&cfg), false);
+                let out = simulate(black_box(&cfg), false).unwrap();
                 RunReport::new(&cfg, &out, None).to_json()
             });
         });
@@ -27,7 +27,7 @@ fn runs(c: &mut Criterion) {
 
     let lab = Lab::module2();
     let cfg = RunConfig::from_lab(lab.clone());
-    let out = simulate(&cfg, true);
+    let out = simulate(&cfg, true).unwrap();
     let x = out.plot_x.clone().expect("kept");
     c.bench_function("plot png n=96", |b| {
         b.iter(|| {

@@ -7,9 +7,9 @@ use anomaly_lab::compare::priority_change;
 use anomaly_lab::lab::Lab;
 use anomaly_lab::run::{RunConfig, simulate};
 
-fn main() {
+fn main() -> Result<(), anomaly_lab::run::RunError> {
     let baseline = RunConfig::from_lab(Lab::module2());
-    let before = simulate(&baseline, false);
+    let before = simulate(&baseline, false)?;
 
     let mut changed = baseline.clone();
     let severity = changed
@@ -17,7 +17,7 @@ fn main() {
         .feature_index("severity")
         .expect("Module 2 has severity");
     changed.lab.features[severity].weight = 0.40;
-    let after = simulate(&changed, false);
+    let after = simulate(&changed, false)?;
 
     let moved = priority_change(&before.priority, &after.priority);
     println!("severity weight 0.25 -> 0.40");
@@ -35,4 +35,5 @@ fn main() {
         "entered {:?}, left {:?}, jaccard {}",
         moved.entered, moved.left, moved.jaccard
     );
+    Ok(())
 }

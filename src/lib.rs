@@ -5,20 +5,24 @@
 //!
 //! ```
 //! use anomaly_lab::{lab::Lab, run::{RunConfig, simulate}};
-//! let out = simulate(&RunConfig::from_lab(Lab::module2()), false);
+//! let out = simulate(&RunConfig::from_lab(Lab::module2()), false).unwrap();
 //! assert_eq!(out.top, [70, 55, 56, 14, 16]);
 //! ```
 
 pub mod cli;
 pub mod compare;
+pub mod detect;
 pub mod error;
+pub mod explain;
 pub mod fsx;
 pub mod indexset;
 pub mod lab;
 pub mod memory;
+pub mod notebook;
 pub mod numpy;
 pub mod plot;
 pub mod reflection;
 pub mod report;
 pub mod run;
+pub mod scale;
 pub mod stats;

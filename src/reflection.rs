@@ -93,10 +93,10 @@ mod tests {
     #[test]
     fn fills_what_the_tool_knows_and_leaves_the_rest() {
         let cfg = RunConfig::from_lab(Lab::module2());
-        let before = RunReport::new(&cfg, &simulate(&cfg, false), None);
+        let before = RunReport::new(&cfg, &simulate(&cfg, false).unwrap(), None);
         let mut cfg9 = cfg.clone();
         cfg9.cut = Cut::Quantile(0.9);
-        let after = RunReport::new(&cfg9, &simulate(&cfg9, false), None);
+        let after = RunReport::new(&cfg9, &simulate(&cfg9, false).unwrap(), None);
         let r = fill(&before, &after, &compare(&before, &after).unwrap());
         assert_eq!(
             r.reflection.get("what_changed").unwrap(),

@@ -1,8 +1,10 @@
 //! The JSON document `run` prints: fixed key order, no timestamps, so identical arguments
 //! give identical bytes and two runs diff line by line. `compare` reads it back.
 
+use crate::detect::Detection;
+use crate::explain::TopCase;
 use crate::indexset::{self, Encoded};
-use crate::lab::Distribution;
+use crate::lab::{Distribution, Scale};
 use crate::run::{Cut, Outcome, RunConfig};
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -21,7 +23,17 @@ pub const INLINE_LIMIT: usize = 10_000;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ordered<V>(pub Vec<(String, V)>);
 
+impl<V> Default for Ordered<V> {
+    fn default() -> Self {
+        Ordered(Vec::new())
+    }
+}
+
 impl<V> Ordered<V> {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub fn get(&self, key: &str) -> Option<&V> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
@@ -66,6 +78,12 @@ pub struct RunReport {
     pub params: Params,
     /// Exactly the notebook's four keys.
     pub summary: Summary,
+    /// How the flagged cases compare with the ground truth, where the lab has labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detection: Option<Detection>,
+    /// The top cases, each feature's part in their score.
+    #[serde(default)]
+    pub top_cases: Vec<TopCase>,
     /// Every priority case, ascending: what `compare` diffs. Up to [`INLINE_LIMIT`] cases
     /// as a plain list; more as `priority_encoded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,16 +102,44 @@ pub struct RunReport {
 #[serde(deny_unknown_fields)]
 pub struct Params {
     pub lab: String,
-    pub seed: u128,
+    /// Absent for a run that scored a data file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u128>,
     pub n: usize,
+    /// The data file a run scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<DataParams>,
+    /// The threats' base rate in a labelled generated lab.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prevalence: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantile: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     pub top_k: usize,
     pub weights: Ordered<f64>,
+    #[serde(default, skip_serializing_if = "Ordered::is_empty")]
+    pub scales: Ordered<Scale>,
+    #[serde(default, skip_serializing_if = "Ordered::is_empty")]
     pub distributions: Ordered<Distribution>,
+    /// Threat cases' distributions, for the features where threats differ.
+    #[serde(default, skip_serializing_if = "Ordered::is_empty")]
+    pub threat_distributions: Ordered<Distribution>,
     pub tool_version: String,
+}
+
+/// Which rows a data run scored: enough for `compare` to know two runs saw the same rows.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DataParams {
+    /// The file's name as given.
+    pub file: String,
+    pub rows: usize,
+    /// SHA-256 of the file's (decompressed) bytes.
+    pub sha256: String,
+    /// The ground-truth column, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -112,10 +158,25 @@ impl Params {
             Cut::Threshold(t) => (None, Some(t)),
         };
         let features = &cfg.lab.features;
+        let by_name = |get: &dyn Fn(&crate::lab::Feature) -> Option<Distribution>| {
+            Ordered(
+                features
+                    .iter()
+                    .filter_map(|f| get(f).map(|d| (f.name.clone(), d)))
+                    .collect(),
+            )
+        };
+        let scales = if features.iter().all(|f| f.scale.is_none()) {
+            Ordered::default()
+        } else {
+            Ordered(features.iter().map(|f| (f.name.clone(), f.scale)).collect())
+        };
         Params {
             lab: cfg.lab.id.clone(),
-            seed: cfg.seed,
+            seed: cfg.lab.is_generated().then_some(cfg.seed),
             n: cfg.n,
+            data: None,
+            prevalence: cfg.lab.labels.as_ref().and_then(|l| l.prevalence),
             quantile,
             threshold,
             top_k: cfg.top_k,
@@ -125,12 +186,9 @@ impl Params {
                     .map(|f| (f.name.clone(), f.weight))
                     .collect(),
             ),
-            distributions: Ordered(
-                features
-                    .iter()
-                    .map(|f| (f.name.clone(), f.distribution))
-                    .collect(),
-            ),
+            scales,
+            distributions: by_name(&|f| f.distribution),
+            threat_distributions: by_name(&|f| f.threat),
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }
@@ -148,6 +206,8 @@ impl RunReport {
                 top_indices: out.top.clone(),
                 review_note: cfg.lab.review_note.clone(),
             },
+            detection: out.detection.clone(),
+            top_cases: out.top_cases.clone(),
             priority_indices: (out.priority.len() <= INLINE_LIMIT).then(|| out.priority.clone()),
             priority_encoded: (out.priority.len() > INLINE_LIMIT)
                 .then(|| indexset::encode(&out.priority)),
@@ -235,8 +295,14 @@ impl RunReport {
             return Err(format!("an index is not below n = {n}"));
         }
         let weights = self.params.weights.0.iter().map(|(k, _)| k);
-        if !weights.eq(self.params.distributions.0.iter().map(|(k, _)| k)) {
+        let distributions = &self.params.distributions.0;
+        if !distributions.is_empty() && !weights.eq(distributions.iter().map(|(k, _)| k)) {
             return Err("params.weights and params.distributions name different features".into());
+        }
+        if self.params.seed.is_some() == self.params.data.is_some() {
+            return Err(
+                "params must have either a seed (generated) or data (a scored file)".into(),
+            );
         }
         Ok(())
     }

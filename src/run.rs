@@ -1,12 +1,16 @@
-//! A fully resolved run and the computation it describes: draw, score, cut, rank.
+//! A fully resolved run and the computation it describes: draw (or take the scored data),
+//! score, cut, rank, judge against the labels, explain the top cases.
 //!
-//! Pure: no files, no printing. Memory is the score column, one reused feature column and,
-//! when a plot is wanted, the plotted feature's column; each feature is folded into the
-//! score as soon as it is drawn, which is bit-identical to numpy's whole-column expression
-//! evaluated left to right.
+//! Pure: no files, no printing. Memory is the score column, one reused feature column, the
+//! labels where the lab has them and, when a plot is wanted, the plotted feature's column;
+//! each feature is folded into the score as soon as it is drawn (and scaled), which is
+//! bit-identical to numpy's whole-column expression evaluated left to right.
 
+use crate::detect::{Curve, Detection, confusion};
+use crate::explain::{Explainer, TopCase};
 use crate::lab::{Distribution, Lab};
-use crate::numpy::{self, Beta, Gamma, Normal, Pcg64, Uniform, column, pairs};
+use crate::numpy::{self, Beta, Gamma, Lognormal, Normal, Pcg64, Uniform, column, pairs};
+use crate::scale::Fitted;
 use crate::stats;
 use ndarray::Array1;
 
@@ -19,7 +23,8 @@ pub enum Cut {
     Threshold(f64),
 }
 
-/// Everything a run depends on. `lab.features` carries the run's weights and distributions.
+/// Everything a generated run depends on. `lab.features` carries the run's weights,
+/// distributions and scales.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunConfig {
     pub lab: Lab,
@@ -29,13 +34,16 @@ pub struct RunConfig {
     pub top_k: usize,
 }
 
+/// The quantile a lab uses when it names neither a quantile nor a threshold.
+pub const DEFAULT_QUANTILE: f64 = 0.8;
+
 impl RunConfig {
-    /// The lab exactly as written: its seed, n, quantile and top K.
+    /// The lab exactly as written: its seed, n, cut and top K.
     pub fn from_lab(lab: Lab) -> RunConfig {
         RunConfig {
             seed: u128::from(lab.seed),
             n: usize::try_from(lab.n).unwrap_or(usize::MAX),
-            cut: Cut::Quantile(lab.quantile),
+            cut: lab_cut(&lab),
             top_k: usize::try_from(lab.top_k).unwrap_or(usize::MAX),
             lab,
         }
@@ -47,10 +55,29 @@ impl RunConfig {
     }
 }
 
+/// The cut a lab file asks for.
+pub fn lab_cut(lab: &Lab) -> Cut {
+    match lab.threshold {
+        Some(t) => Cut::Threshold(t),
+        None => Cut::Quantile(lab.quantile.unwrap_or(DEFAULT_QUANTILE)),
+    }
+}
+
+/// A scored population, generated or read: what the cut, ranking and metrics work on.
+#[derive(Clone, Debug)]
+pub struct Population {
+    pub scores: Array1<f64>,
+    /// Ground truth, where the lab has it: true for a threat.
+    pub labels: Option<Vec<bool>>,
+    /// The plotted feature's raw column, if it was asked for.
+    pub plot_x: Option<Array1<f64>>,
+}
+
 /// What a run computes.
 #[derive(Clone, Debug)]
 pub struct Outcome {
     pub scores: Array1<f64>,
+    pub labels: Option<Vec<bool>>,
     /// The plotted feature's column, if it was asked for.
     pub plot_x: Option<Array1<f64>>,
     pub threshold: f64,
@@ -58,68 +85,176 @@ pub struct Outcome {
     pub priority: Vec<usize>,
     /// The `top_k` highest-scoring indices, highest first.
     pub top: Vec<usize>,
+    /// Detection metrics, where the lab has labels.
+    pub detection: Option<Detection>,
+    /// The top cases with each feature's part in their score.
+    pub top_cases: Vec<TopCase>,
+}
+
+/// Why a run cannot be computed.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum RunError {
+    #[error("feature {feature}: {problem}")]
+    Scale { feature: String, problem: String },
+    #[error(
+        "the risk score is not a finite number (it overflowed); use smaller weights or \
+         distribution parameters"
+    )]
+    Overflow,
 }
 
 /// Runs the lab. `keep_plot_x` keeps the plotted feature's column for the plot.
-pub fn simulate(cfg: &RunConfig, keep_plot_x: bool) -> Outcome {
+pub fn simulate(cfg: &RunConfig, keep_plot_x: bool) -> Result<Outcome, RunError> {
     simulate_observed(cfg, keep_plot_x, &mut |_| {})
 }
+
+/// Above this many cases the feature columns are not kept for the explanations; they are
+/// drawn a second time instead (memory over time).
+pub const KEEP_COLUMNS_UP_TO: usize = 1_000_000;
 
 /// [`simulate`], calling `progress(k)` after the k-th feature column is drawn.
 pub fn simulate_observed(
     cfg: &RunConfig,
     keep_plot_x: bool,
     progress: &mut dyn FnMut(usize),
-) -> Outcome {
-    let mut rng = numpy::default_rng(cfg.seed);
-    let mut scores = Array1::<f64>::zeros(cfg.n);
+) -> Result<Outcome, RunError> {
+    let keep_columns = cfg.n <= KEEP_COLUMNS_UP_TO && cfg.top_k > 0;
+    let mut kept: Vec<Array1<f64>> = Vec::new();
+    let mut fitted = Vec::new();
     let plot_index = keep_plot_x.then(|| cfg.plot_feature());
     let mut plot_x = None;
-    // One column buffer, reused: memory is the score plus one column (plus the plotted one).
-    let mut spare: Option<Array1<f64>> = None;
-    for (i, feature) in cfg.lab.features.iter().enumerate() {
-        let mut column = spare.take().unwrap_or_else(|| Array1::<f64>::zeros(cfg.n));
-        let values = column.as_slice_mut().expect("a fresh Array1 is contiguous");
-        draw_into(&feature.distribution, &mut rng, values);
-        fold(&mut scores, &column, feature.weight, i == 0);
+    let mut scores = Array1::<f64>::zeros(cfg.n);
+    let (labels, spare) = generate(cfg, &mut |i, raw, used| {
         if plot_index == Some(i) {
-            plot_x = Some(column);
-        } else {
-            spare = Some(column);
+            plot_x = Some(Array1::from(raw.to_vec()));
         }
+        if keep_columns {
+            kept.push(Array1::from(raw.to_vec()));
+        }
+        fitted.push(used.1);
+        fold(&mut scores, used.0, cfg.lab.features[i].weight, i == 0);
         progress(i + 1);
+    })?;
+    let population = Population {
+        scores,
+        labels,
+        plot_x,
+    };
+    let mut out = evaluate(population, cfg.cut, cfg.top_k, spare)?;
+    let mut explainer = Explainer::new(&cfg.lab, &out, &fitted);
+    if keep_columns {
+        for (i, column) in kept.iter().enumerate() {
+            explainer.feed_column(i, column.as_slice().expect("contiguous"));
+        }
+    } else if cfg.top_k > 0 {
+        generate(cfg, &mut |i, raw, _| explainer.feed_column(i, raw))?;
     }
-    let scores_slice = scores.as_slice().expect("a fresh Array1 is contiguous");
+    out.top_cases = explainer.finish();
+    Ok(out)
+}
+
+/// Draws the labels, then each feature's column in order, exactly as the lab's numpy twin:
+///
+/// ```python
+/// threat = rng.random(n) < prevalence          # only in a labelled lab
+/// x = rng.<dist>(..., size=n)                  # each feature in lab order
+/// x[threat] = rng.<threat dist>(..., size=threat.sum())   # where threats differ
+/// ```
+///
+/// `each(i, raw, (used, fitted))` sees feature i's raw column and the scaled column the
+/// score uses. Returns the labels, and the column buffer for reuse.
+fn generate(
+    cfg: &RunConfig,
+    each: &mut dyn FnMut(usize, &[f64], (&[f64], Fitted)),
+) -> Result<(Option<Vec<bool>>, Vec<f64>), RunError> {
+    let mut rng = numpy::default_rng(cfg.seed);
+    let labels: Option<Vec<bool>> = cfg.lab.labels.as_ref().map(|l| {
+        let p = l.prevalence.unwrap_or(0.0);
+        (0..cfg.n)
+            .map(|_| numpy::next_double(&mut rng) < p)
+            .collect()
+    });
+    let threats = labels
+        .as_ref()
+        .map_or(0, |l| l.iter().filter(|&&t| t).count());
+    let mut raw = vec![0.0; cfg.n];
+    let mut used = Vec::new();
+    let mut threat_values = Vec::new();
+    for (i, feature) in cfg.lab.features.iter().enumerate() {
+        let dist = feature
+            .distribution
+            .expect("a generated lab has distributions");
+        draw_into(&dist, &mut rng, &mut raw);
+        if let (Some(t), Some(labels)) = (&feature.threat, &labels) {
+            threat_values.resize(threats, 0.0);
+            draw_into(t, &mut rng, &mut threat_values);
+            let positions = labels.iter().enumerate().filter(|(_, t)| **t);
+            for ((j, _), &v) in positions.zip(&threat_values) {
+                raw[j] = v;
+            }
+        }
+        let fitted = Fitted::fit(feature.scale, &raw).map_err(|problem| RunError::Scale {
+            feature: feature.name.clone(),
+            problem,
+        })?;
+        if fitted == Fitted::None {
+            each(i, &raw, (&raw, fitted));
+        } else {
+            used.clone_from(&raw);
+            fitted.apply_all(&mut used);
+            each(i, &raw, (&used, fitted));
+        }
+    }
+    Ok((labels, raw))
+}
+
+/// The cut, the priority set, the ranking and, with labels, the detection metrics.
+/// `scratch` (any buffer, e.g. a spent feature column) becomes the quantile's working copy.
+pub fn evaluate(
+    pop: Population,
+    cut: Cut,
+    top_k: usize,
+    mut scratch: Vec<f64>,
+) -> Result<Outcome, RunError> {
+    let scores = pop.scores.as_slice().expect("contiguous");
+    if scores.iter().any(|s| !s.is_finite()) {
+        return Err(RunError::Overflow);
+    }
     // Ranking needs no threshold, so on a large run it shares the time with the selection.
     let (threshold, top) = std::thread::scope(|scope| {
-        let top = (cfg.n >= PARALLEL_FROM)
-            .then(|| scope.spawn(|| stats::top_indices(scores_slice, cfg.top_k)));
-        let threshold = match cfg.cut {
+        let top = (scores.len() >= PARALLEL_FROM)
+            .then(|| scope.spawn(|| stats::top_indices(scores, top_k)));
+        let threshold = match cut {
             Cut::Quantile(q) => {
-                // The spare column, already in memory, becomes the selection's scratch copy.
-                let mut scratch = spare
-                    .map(|a| a.into_raw_vec_and_offset().0)
-                    .unwrap_or_default();
                 scratch.clear();
-                scratch.extend_from_slice(scores_slice);
+                scratch.extend_from_slice(scores);
                 stats::quantile_linear(scratch, q)
             }
             Cut::Threshold(t) => t,
         };
         let top = match top {
             Some(handle) => handle.join().expect("ranking thread panicked"),
-            None => stats::top_indices(scores_slice, cfg.top_k),
+            None => stats::top_indices(scores, top_k),
         };
         (threshold, top)
     });
-    let priority = stats::priority_indices(scores_slice, threshold);
-    Outcome {
-        scores,
-        plot_x,
+    let priority = stats::priority_indices(scores, threshold);
+    let detection = pop.labels.as_ref().map(|labels| {
+        let flagged: Vec<bool> = scores.iter().map(|&s| s >= threshold).collect();
+        let top_threats = top.iter().filter(|&&i| labels[i]).count() as u64;
+        let curve = Curve::new(scores, labels);
+        Detection::new(confusion(&flagged, labels), top_threats, top.len(), &curve)
+    });
+    Ok(Outcome {
+        scores: pop.scores,
+        labels: pop.labels,
+        plot_x: pop.plot_x,
         threshold,
         priority,
         top,
-    }
+        detection,
+        top_cases: Vec::new(),
+    })
 }
 
 /// Runs this large use both cores for folding and ranking; smaller ones stay on one.
@@ -128,21 +263,21 @@ const PARALLEL_FROM: usize = 1 << 17;
 /// Adds `weight * column` to the score, as numpy's left-to-right sum does. The first term
 /// is `w * x` itself: adding it to 0.0 would turn -0.0 into +0.0. Each element is
 /// independent, so a large column is folded in two halves at once.
-fn fold(scores: &mut Array1<f64>, column: &Array1<f64>, weight: f64, first: bool) {
-    let one = |s: ndarray::ArrayViewMut1<f64>, c: ndarray::ArrayView1<f64>| {
-        let zip = ndarray::Zip::from(s).and(c);
+pub fn fold(scores: &mut Array1<f64>, column: &[f64], weight: f64, first: bool) {
+    let one = |s: &mut [f64], c: &[f64]| {
         if first {
-            zip.for_each(|s, &x| *s = weight * x);
+            s.iter_mut().zip(c).for_each(|(s, &x)| *s = weight * x);
         } else {
-            zip.for_each(|s, &x| *s += weight * x);
+            s.iter_mut().zip(c).for_each(|(s, &x)| *s += weight * x);
         }
     };
+    let scores = scores.as_slice_mut().expect("contiguous");
     let n = scores.len();
     if n < PARALLEL_FROM {
-        return one(scores.view_mut(), column.view());
+        return one(scores, column);
     }
-    let (s0, s1) = scores.view_mut().split_at(ndarray::Axis(0), n / 2);
-    let (c0, c1) = column.view().split_at(ndarray::Axis(0), n / 2);
+    let (s0, s1) = scores.split_at_mut(n / 2);
+    let (c0, c1) = column.split_at(n / 2);
     std::thread::scope(|scope| {
         scope.spawn(|| one(s1, c1));
         one(s0, c0);
@@ -161,6 +296,9 @@ fn draw_into(dist: &Distribution, rng: &mut Pcg64, out: &mut [f64]) {
         Distribution::Uniform { low, high } => column::fill(&Uniform::new(low, high), rng, out),
         Distribution::Normal { mean, sd } => column::fill(&Normal::new(mean, sd), rng, out),
         Distribution::Gamma { shape, scale } => column::fill(&Gamma::new(shape, scale), rng, out),
+        Distribution::Lognormal { mean, sigma } => {
+            column::fill(&Lognormal::new(mean, sigma), rng, out)
+        }
     }
 }
 
@@ -174,37 +312,4 @@ pub fn draw_column(dist: &Distribution, seed: u128, n: usize) -> Array1<f64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn baseline_is_the_handout() {
-        let out = simulate(&RunConfig::from_lab(Lab::module2()), false);
-        assert_eq!(out.priority.len(), 20);
-        assert_eq!(out.threshold, 0.4501860567503254);
-        assert_eq!(out.top, vec![70, 55, 56, 14, 16]);
-    }
-
-    #[test]
-    fn plot_column_is_the_plotted_feature_and_does_not_change_scores() {
-        let cfg = RunConfig::from_lab(Lab::module2());
-        let with = simulate(&cfg, true);
-        let without = simulate(&cfg, false);
-        assert_eq!(with.scores, without.scores);
-        let severity = Distribution::Beta { a: 2.5, b: 2.5 };
-        let x = with.plot_x.expect("kept");
-        // The severity column is the second one drawn, so it differs from a fresh first draw.
-        assert_ne!(x, draw_column(&severity, 2, 96));
-        assert!(x.iter().all(|v| (0.0..=1.0).contains(v)));
-    }
-
-    #[test]
-    fn threshold_cut_flags_scores_at_or_above_it() {
-        let mut cfg = RunConfig::from_lab(Lab::module2());
-        cfg.cut = Cut::Threshold(0.5);
-        let out = simulate(&cfg, false);
-        assert_eq!(out.threshold, 0.5);
-        let expected = out.scores.iter().filter(|&&s| s >= 0.5).count();
-        assert_eq!(out.priority.len(), expected);
-    }
-}
+mod tests;

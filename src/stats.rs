@@ -16,11 +16,14 @@ pub fn quantile_linear(mut scratch: Vec<f64>, q: f64) -> f64 {
     let last = (n - 1) as f64;
     let virtual_index = last * q;
     if virtual_index >= last {
-        return scratch
+        let max = scratch
             .iter()
             .copied()
             .max_by(f64::total_cmp)
             .unwrap_or(f64::NAN);
+        // numpy still interpolates here (max + 0 * 0), which turns a -0.0 into +0.0; an
+        // array of one value is returned as it is.
+        return if n > 1 { lerp(max, max, 0.0) } else { max };
     }
     let lo = virtual_index.floor() as usize;
     let g = virtual_index - lo as f64;
@@ -63,7 +66,9 @@ impl PartialOrd for Ranked {
 
 impl Ord for Ranked {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0.total_cmp(&other.0).then(self.1.cmp(&other.1))
+        // == on doubles, as numpy's sort compares: +0.0 and -0.0 tie (scores are never NaN).
+        let by_score = self.0.partial_cmp(&other.0).unwrap_or(Ordering::Equal);
+        by_score.then(self.1.cmp(&other.1))
     }
 }
 
@@ -133,6 +138,9 @@ mod tests {
         assert_eq!(quantile_linear(vec![3.0, 1.0, 2.0], 0.0), 1.0);
         assert_eq!(quantile_linear(vec![3.0, 1.0, 2.0], 1.0), 3.0);
         assert_eq!(quantile_linear(vec![1.0, 2.0], 0.5), 1.5);
+        // numpy: np.quantile([-1.0, -0.0], 1.0) is +0.0, np.quantile([-0.0], 1.0) is -0.0.
+        assert_eq!(quantile_linear(vec![-1.0, -0.0], 1.0).to_bits(), 0);
+        assert!(quantile_linear(vec![-0.0], 1.0).is_sign_negative());
     }
 
     #[test]

@@ -375,9 +375,9 @@ fn large_runs_encode_their_priority_set_and_still_compare() {
     // Independently: the library's own priority sets for the two cuts.
     let mut cfg = RunConfig::from_lab(Lab::module2());
     cfg.n = 100_000;
-    let p8 = simulate(&cfg, false).priority;
+    let p8 = simulate(&cfg, false).unwrap().priority;
     cfg.cut = Cut::Quantile(0.9);
-    let p9 = simulate(&cfg, false).priority;
+    let p9 = simulate(&cfg, false).unwrap().priority;
     let left: Vec<usize> = p8
         .iter()
         .filter(|i| p9.binary_search(i).is_err())

@@ -81,7 +81,7 @@ fn whole_runs_match_numpy_across_seeds_sizes_cuts_weights_and_betas() {
     assert!(cases.len() >= 150);
     let failures: Vec<String> = cases
         .iter()
-        .filter_map(|case| case.check(&simulate(&case.config(), false)).err())
+        .filter_map(|case| case.check(&simulate(&case.config(), false).unwrap()).err())
         .collect();
     assert!(
         failures.is_empty(),

@@ -16,6 +16,7 @@ fn ten_million_rows_match_numpy_bit_for_bit() {
     let cases: Vec<Summary> = fixture("large.json");
     for case in &cases {
         assert_eq!(case.n, 10_000_000);
-        case.check(&simulate(&case.config(), false)).unwrap();
+        case.check(&simulate(&case.config(), false).unwrap())
+            .unwrap();
     }
 }

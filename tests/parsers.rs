@@ -9,7 +9,7 @@ use proptest::prelude::*;
 /// A valid run document to mutate.
 fn run_json() -> String {
     let cfg = anomaly_lab::run::RunConfig::from_lab(Lab::module2());
-    let out = anomaly_lab::run::simulate(&cfg, false);
+    let out = anomaly_lab::run::simulate(&cfg, false).unwrap();
     anomaly_lab::report::RunReport::new(&cfg, &out, None).to_json()
 }
 

@@ -24,7 +24,7 @@ fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
 
 fn baseline_png() -> Vec<u8> {
     let lab = Lab::module2();
-    let out = simulate(&RunConfig::from_lab(lab.clone()), true);
+    let out = simulate(&RunConfig::from_lab(lab.clone()), true).unwrap();
     let x = out.plot_x.expect("kept");
     plot::render_png(&PlotInput {
         x: x.as_slice().unwrap(),

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Generate anomaly-lab's numpy parity fixtures from numpy itself.
 
-    python3 -m venv .venv && .venv/bin/pip install numpy==2.4.6
-    .venv/bin/python tools/gen_fixtures.py
+    python3 -m venv .venv && .venv/bin/pip install numpy==2.4.6 scikit-learn==1.9.1 pandas
+    .venv/bin/python tools/gen_fixtures.py [SET ...]    # all sets, or only those named
 
 Writes tests/fixtures/*.json. The tests read only those files, so they never need Python.
 Every float is stored as its IEEE-754 bit pattern ("0x..."), and long columns as the
@@ -16,6 +16,8 @@ import random
 import tomllib
 
 import numpy as np
+
+import fixtures_detection as det
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "fixtures"
@@ -43,6 +45,8 @@ def draw(rng, d, n):
         return rng.normal(d["mean"], d["sd"], size=n)
     if kind == "gamma":
         return rng.gamma(d["shape"], d["scale"], size=n)
+    if kind == "lognormal":
+        return rng.lognormal(d["mean"], d["sigma"], size=n)
     raise ValueError(kind)
 
 
@@ -116,8 +120,10 @@ def quantiles():
 
 def labs():
     out = {}
-    for name in ["module2", "telemetry"]:
+    for name in ["module2"]:
         out[name] = tomllib.loads((ROOT / "lab" / f"{name}.toml").read_text())
+    # The first round's raw telemetry mix: every distribution kind, summed unscaled.
+    out["mixed"] = tomllib.loads((OUT / "labs" / "mixed.toml").read_text())
     return out
 
 
@@ -159,7 +165,7 @@ def summaries():
     add("module2", 2, 96, {"quantile": 0.8}, 5, weights=[0.4, 0.1, 0.2, 0.15, 0.15])
     add("module2", 2, 96, {"quantile": 0.8}, 5, betas={"exposure": (3.0, 3.0)})
     add("module2", 2, 96, {"threshold": 0.5}, 5)
-    add("telemetry", 7, 500, {"quantile": 0.95}, 10)
+    add("mixed", 7, 500, {"quantile": 0.95}, 10)
     names = [f["name"] for f in all_labs["module2"]["features"]]
     beta_choices = [(0.5, 0.5), (0.2, 0.9), (1.0, 1.0), (1.0, 3.0), (0.7, 4.0), (5.0, 1.0),
                     (2.0, 2.0), (1e-4, 1e-4), (30.0, 2.0)]
@@ -179,7 +185,7 @@ def summaries():
                 betas[name] = rs.choice(beta_choices)
         add("module2", seed, n, cut, k, weights, betas)
     for seed in [0, 1, 3]:
-        add("telemetry", seed, rs.randrange(10, 3000), {"quantile": rs.random()}, 5)
+        add("mixed", seed, rs.randrange(10, 3000), {"quantile": rs.random()}, 5)
     add("module2", 5, 250_000, {"quantile": 0.8}, 5)
     return cases
 
@@ -198,12 +204,26 @@ def large():
 
 
 def main():
+    """Writes every fixture set, or only those named on the command line."""
+    import sys
     OUT.mkdir(parents=True, exist_ok=True)
     meta = {"numpy": np.__version__, "generator": "tools/gen_fixtures.py"}
-    for name, data in [("raw_variates", raw_variates()), ("quantiles", quantiles()),
-                       ("summaries", summaries()), ("large", [large()])]:
+    telemetry = tomllib.loads((ROOT / "lab" / "telemetry.toml").read_text())
+    sets = {
+        "raw_variates": raw_variates, "quantiles": quantiles, "summaries": summaries,
+        "large": lambda: [large()],
+        "reductions": det.reductions, "detection": det.metric_cases,
+        "labelled": lambda: det.labelled_runs(draw, telemetry, sha, sha_idx),
+    }
+    wanted = sys.argv[1:] or list(sets)
+    for name in wanted:
+        data = sets[name]()
+        set_meta = meta
+        if name in ("detection", "labelled"):
+            import sklearn
+            set_meta = dict(meta, sklearn=sklearn.__version__)
         path = OUT / f"{name}.json"
-        path.write_text(json.dumps({"meta": meta, "cases": data}, indent=1) + "\n")
+        path.write_text(json.dumps({"meta": set_meta, "cases": data}, indent=1) + "\n")
         print(f"wrote {path.relative_to(ROOT)} ({len(data)} cases)")
 
 

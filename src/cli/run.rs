@@ -79,14 +79,8 @@ pub fn run(args: &RunArgs) -> Result<()> {
             bar.set_position(k as u64)
         });
         bar.finish_and_clear();
-        out
+        out?
     };
-    if outcome.scores.iter().any(|s| !s.is_finite()) {
-        bail!(
-            "the risk score is not a finite number (it overflowed); use smaller weights or \
-             distribution parameters"
-        );
-    }
     let png = match (&plot_path, &outcome.plot_x) {
         (Some(_), Some(x)) => Some(plot::render_png(&PlotInput {
             x: x.as_slice().unwrap_or_default(),
@@ -145,13 +139,13 @@ pub fn resolve(mut lab: Lab, args: &RunArgs) -> Result<RunConfig, UsageError> {
     for b in &args.beta {
         let i = feature(&lab, "--beta", &b.feature)?;
         let f = &mut lab.features[i];
-        if !matches!(f.distribution, Distribution::Beta { .. }) {
+        if !matches!(f.distribution, Some(Distribution::Beta { .. })) {
             return Err(UsageError::new(
                 "--beta",
                 format!("feature {} is not beta-distributed in this lab", f.name),
             ));
         }
-        f.distribution = Distribution::Beta { a: b.a, b: b.b };
+        f.distribution = Some(Distribution::Beta { a: b.a, b: b.b });
     }
     let mut cfg = RunConfig::from_lab(lab);
     if let Some(seed) = args.seed {

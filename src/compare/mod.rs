@@ -147,9 +147,14 @@ pub fn compare(before: &RunReport, after: &RunReport) -> Result<Comparison, Comp
     })
 }
 
-/// Seed, n and the input distributions decide which cases exist; weights and cuts do not.
+/// Seed, n, the data file, the base rate and the input distributions decide which cases
+/// exist; weights, scales and cuts do not.
 fn defines_population(name: &str) -> bool {
-    name == "seed" || name == "n" || name.starts_with("distributions.")
+    matches!(
+        name,
+        "seed" | "n" | "prevalence" | "data.sha256" | "data.label"
+    ) || name.starts_with("distributions.")
+        || name.starts_with("threat_distributions.")
 }
 
 fn relative(diff: f64, old: f64) -> Option<f64> {

@@ -43,8 +43,25 @@ fn flatten(run: &RunReport) -> Vec<(String, Value, String)> {
     let mut out = Vec::new();
     let mut push = |name: String, value: Value, text: String| out.push((name, value, text));
     // JSON numbers beyond u64 are not portable, so such seeds are kept as strings.
-    let seed = u64::try_from(p.seed).map_or_else(|_| Value::from(p.seed.to_string()), Value::from);
-    push("seed".into(), seed, p.seed.to_string());
+    if let Some(seed) = p.seed {
+        let value = u64::try_from(seed).map_or_else(|_| Value::from(seed.to_string()), Value::from);
+        push("seed".into(), value, seed.to_string());
+    }
+    if let Some(d) = &p.data {
+        push(
+            "data.file".into(),
+            Value::from(d.file.clone()),
+            d.file.clone(),
+        );
+        push(
+            "data.sha256".into(),
+            Value::from(d.sha256.clone()),
+            d.sha256.clone(),
+        );
+        if let Some(l) = &d.label {
+            push("data.label".into(), Value::from(l.clone()), l.clone());
+        }
+    }
     push("n".into(), Value::from(p.n), p.n.to_string());
     if let Some(q) = p.quantile {
         push("quantile".into(), Value::from(q), q.to_string());
@@ -52,13 +69,30 @@ fn flatten(run: &RunReport) -> Vec<(String, Value, String)> {
     if let Some(t) = p.threshold {
         push("threshold".into(), Value::from(t), t.to_string());
     }
+    if let Some(prevalence) = p.prevalence {
+        push(
+            "prevalence".into(),
+            Value::from(prevalence),
+            prevalence.to_string(),
+        );
+    }
     push("top_k".into(), Value::from(p.top_k), p.top_k.to_string());
     for (name, w) in &p.weights.0 {
         push(format!("weights.{name}"), Value::from(*w), w.to_string());
     }
-    for (name, d) in &p.distributions.0 {
-        let value = serde_json::to_value(d).unwrap_or(Value::Null);
-        push(format!("distributions.{name}"), value, describe(d));
+    for (name, scale) in &p.scales.0 {
+        let value = serde_json::to_value(scale).unwrap_or(Value::Null);
+        let text = value.as_str().unwrap_or("-").to_string();
+        push(format!("scales.{name}"), value, text);
+    }
+    for (prefix, list) in [
+        ("distributions", &p.distributions),
+        ("threat_distributions", &p.threat_distributions),
+    ] {
+        for (name, d) in &list.0 {
+            let value = serde_json::to_value(d).unwrap_or(Value::Null);
+            push(format!("{prefix}.{name}"), value, describe(d));
+        }
     }
     push(
         "tool_version".into(),
@@ -75,5 +109,6 @@ pub fn describe(d: &Distribution) -> String {
         Distribution::Uniform { low, high } => format!("uniform({low}, {high})"),
         Distribution::Normal { mean, sd } => format!("normal({mean}, {sd})"),
         Distribution::Gamma { shape, scale } => format!("gamma({shape}, {scale})"),
+        Distribution::Lognormal { mean, sigma } => format!("lognormal({mean}, {sigma})"),
     }
 }

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use std::collections::BTreeSet;
 
 fn report(cfg: &RunConfig) -> RunReport {
-    RunReport::new(cfg, &simulate(cfg, false), None)
+    RunReport::new(cfg, &simulate(cfg, false).unwrap(), None)
 }
 
 fn baseline() -> RunConfig {

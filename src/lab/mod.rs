@@ -1,17 +1,20 @@
 //! The lab as data: features with their distributions and weights, the cut-off rule,
 //! the plot's labels and the reflection template. Parsing and validation, no I/O.
 
+mod builtin;
+mod distribution;
 mod names;
+mod validate;
 
 use crate::error::LabError;
+pub use builtin::{BUILT_IN, MODULE2_TOML, built_in, built_in_data};
+pub use distribution::{Distribution, Scale};
 use names::locate;
 pub use names::{is_identifier, suggest};
 use serde::{Deserialize, Serialize};
 
-/// The Module 2 lab, compiled in so `anomaly-lab run` needs no files.
-pub const MODULE2_TOML: &str = include_str!("../../lab/module2.toml");
-
-/// One lab: what to generate, how to score it, and how to present it.
+/// One lab: what to generate (or which data file to score), how to score it, and how to
+/// present it. Keys marked optional in `lab/FORMAT.md` have the defaults below.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Lab {
@@ -19,25 +22,103 @@ pub struct Lab {
     pub id: String,
     /// Plot title.
     pub title: String,
+    #[serde(default)]
     pub seed: u64,
+    #[serde(default = "default_n")]
     pub n: u64,
-    /// Priority cut-off as a quantile of the risk score.
-    pub quantile: f64,
+    /// Priority cut-off as a quantile of the risk score (default 0.8 unless `threshold`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantile: Option<f64>,
+    /// Priority cut-off as an absolute risk score, instead of `quantile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    #[serde(default = "default_top_k")]
     pub top_k: u64,
+    #[serde(default)]
     pub review_note: String,
     /// Names of the reflection fields a student fills in.
+    #[serde(default = "default_reflection")]
     pub reflection: Vec<String>,
+    #[serde(default)]
     pub plot: PlotSpec,
+    /// Ground truth: which cases are threats. Absent in an unlabelled lab such as Module 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Labels>,
+    /// A data file to score instead of generating cases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<DataSpec>,
     pub features: Vec<Feature>,
+}
+
+fn default_n() -> u64 {
+    1000
+}
+fn default_top_k() -> u64 {
+    5
+}
+fn default_reflection() -> Vec<String> {
+    [
+        "what_changed",
+        "metric_before",
+        "metric_after",
+        "interpretation",
+        "synthetic_data_limit",
+        "next_real_world_evidence_needed",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+fn default_y_label() -> String {
+    "risk score".into()
+}
+fn default_label_name() -> String {
+    "threat".into()
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PlotSpec {
-    /// The feature on the x axis (the y axis is the risk score).
+    /// The feature on the x axis (the y axis is the risk score); default the first feature.
+    #[serde(default)]
     pub x: String,
+    /// Default: the feature's name.
+    #[serde(default)]
     pub x_label: String,
+    #[serde(default = "default_y_label")]
     pub y_label: String,
+    /// Draw the threshold line and a legend (runs that differ from the lab always do).
+    #[serde(default)]
+    pub decorations: bool,
+}
+
+impl Default for PlotSpec {
+    fn default() -> Self {
+        PlotSpec {
+            x: String::new(),
+            x_label: String::new(),
+            y_label: default_y_label(),
+            decorations: false,
+        }
+    }
+}
+
+/// Ground truth. In a generated lab each case is a threat with probability `prevalence`
+/// (`rng.random(n) < prevalence`, drawn before any feature); in a data lab `name` is the
+/// 0/1 column that holds it.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    #[serde(default = "default_label_name")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prevalence: Option<f64>,
+}
+
+/// A CSV (or .csv.gz) export to score; `file` is relative to the lab file.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DataSpec {
+    pub file: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -45,80 +126,28 @@ pub struct PlotSpec {
 pub struct Feature {
     pub name: String,
     pub weight: f64,
-    pub distribution: Distribution,
-}
-
-/// A feature's distribution, each drawn exactly as the numpy `Generator` method of that name.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
-pub enum Distribution {
-    /// `rng.beta(a, b)`.
-    Beta { a: f64, b: f64 },
-    /// `rng.uniform(low, high)`.
-    Uniform { low: f64, high: f64 },
-    /// `rng.normal(mean, sd)`.
-    Normal { mean: f64, sd: f64 },
-    /// `rng.gamma(shape, scale)`.
-    Gamma { shape: f64, scale: f64 },
-}
-
-impl Distribution {
-    /// Checks the parameters numpy would reject, plus non-finite ones numpy would let through
-    /// into NaN scores. Returns what is wrong, in words.
-    pub fn check(&self) -> Result<(), String> {
-        let finite = |name: &str, v: f64| {
-            if v.is_finite() {
-                Ok(())
-            } else {
-                Err(format!("{name} must be a finite number, got {v}"))
-            }
-        };
-        let positive = |name: &str, v: f64| {
-            finite(name, v)?;
-            if v > 0.0 {
-                Ok(())
-            } else {
-                Err(format!("{name} must be greater than 0, got {v}"))
-            }
-        };
-        match *self {
-            Distribution::Beta { a, b } => positive("a", a).and(positive("b", b)),
-            Distribution::Uniform { low, high } => {
-                finite("low", low)?;
-                finite("high", high)?;
-                if high > low && (high - low).is_finite() {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "high must be greater than low with a finite range, got low {low}, high {high}"
-                    ))
-                }
-            }
-            Distribution::Normal { mean, sd } => {
-                finite("mean", mean)?;
-                finite("sd", sd)?;
-                if sd >= 0.0 {
-                    Ok(())
-                } else {
-                    Err(format!("sd must be 0 or more, got {sd}"))
-                }
-            }
-            Distribution::Gamma { shape, scale } => {
-                positive("shape", shape).and(positive("scale", scale))
-            }
-        }
-    }
+    /// How the feature is put on a common scale before weighting.
+    #[serde(default, skip_serializing_if = "Scale::is_none")]
+    pub scale: Scale,
+    /// The feature's distribution: every case's, or the benign cases' when `threat` is set.
+    /// Absent in a data lab, where the feature is a column of the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<Distribution>,
+    /// The threat cases' distribution, where threats differ in this feature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat: Option<Distribution>,
 }
 
 impl Lab {
     /// The compiled-in Module 2 lab.
     pub fn module2() -> Lab {
-        Lab::from_toml(MODULE2_TOML).expect("the built-in lab is valid (checked by tests)")
+        built_in("module2").expect("the built-in lab is valid (checked by tests)")
     }
 
     /// Parses and validates a lab file's text. Errors carry the line and column.
     pub fn from_toml(text: &str) -> Result<Lab, LabError> {
-        let lab: Lab = toml::from_str(text).map_err(|e| LabError::Syntax(e.to_string()))?;
+        let mut lab: Lab = toml::from_str(text).map_err(|e| LabError::Syntax(e.to_string()))?;
+        lab.fill_defaults();
         lab.validate().map_err(|e| match e {
             LabError::Invalid { field, problem, .. } => {
                 let at = locate(text, &field);
@@ -127,6 +156,18 @@ impl Lab {
             other => other,
         })?;
         Ok(lab)
+    }
+
+    /// Defaults that depend on other keys: the plotted feature and its label.
+    fn fill_defaults(&mut self) {
+        if self.plot.x.is_empty() {
+            if let Some(f) = self.features.first() {
+                self.plot.x = f.name.clone();
+            }
+        }
+        if self.plot.x_label.is_empty() {
+            self.plot.x_label = self.plot.x.replace('_', " ");
+        }
     }
 
     /// Index of the feature called `name`, if any.
@@ -140,68 +181,14 @@ impl Lab {
         names.join(", ")
     }
 
-    /// Every rule a run relies on; the error names the field.
-    pub fn validate(&self) -> Result<(), LabError> {
-        let invalid = |field: String, problem: String| {
-            Err(LabError::Invalid {
-                field,
-                problem,
-                at: None,
-            })
-        };
-        if self.id.trim().is_empty() {
-            return invalid("id".into(), "must not be empty".into());
-        }
-        if self.n == 0 {
-            return invalid("n".into(), "must be at least 1".into());
-        }
-        if !(0.0..=1.0).contains(&self.quantile) {
-            return invalid(
-                "quantile".into(),
-                format!("must be between 0 and 1, got {}", self.quantile),
-            );
-        }
-        if self.features.is_empty() {
-            return invalid(
-                "features".into(),
-                "the lab needs at least one feature".into(),
-            );
-        }
-        for (i, f) in self.features.iter().enumerate() {
-            let at = |what: &str| format!("features[{i}].{what}");
-            if !is_identifier(&f.name) {
-                return invalid(
-                    at("name"),
-                    format!(
-                        "{:?} is not a feature name: use lowercase letters, digits and _, starting with a letter",
-                        f.name
-                    ),
-                );
-            }
-            if self.features[..i].iter().any(|g| g.name == f.name) {
-                return invalid(at("name"), format!("{:?} appears twice", f.name));
-            }
-            if !f.weight.is_finite() {
-                return invalid(
-                    at("weight"),
-                    format!("must be a finite number, got {}", f.weight),
-                );
-            }
-            if let Err(problem) = f.distribution.check() {
-                return invalid(at("distribution"), problem);
-            }
-        }
-        if self.feature_index(&self.plot.x).is_none() {
-            return invalid(
-                "plot.x".into(),
-                format!(
-                    "{:?} is not one of the lab's features ({})",
-                    self.plot.x,
-                    self.feature_list()
-                ),
-            );
-        }
-        Ok(())
+    /// The label's name, where the lab has ground truth.
+    pub fn label_name(&self) -> Option<&str> {
+        self.labels.as_ref().map(|l| l.name.as_str())
+    }
+
+    /// Whether cases are generated (not read from a data file).
+    pub fn is_generated(&self) -> bool {
+        self.data.is_none()
     }
 }
 
@@ -212,12 +199,15 @@ mod tests {
     #[test]
     fn built_in_lab_is_the_notebook() {
         let lab = Lab::module2();
-        assert_eq!((lab.seed, lab.n, lab.quantile, lab.top_k), (2, 96, 0.8, 5));
+        assert_eq!(
+            (lab.seed, lab.n, lab.quantile, lab.top_k),
+            (2, 96, Some(0.8), 5)
+        );
         let weights: Vec<f64> = lab.features.iter().map(|f| f.weight).collect();
         assert_eq!(weights, [0.25, 0.25, 0.20, 0.15, 0.15]);
         assert_eq!(
             lab.features[1].distribution,
-            Distribution::Beta { a: 2.5, b: 2.5 }
+            Some(Distribution::Beta { a: 2.5, b: 2.5 })
         );
         assert_eq!(lab.plot.x, "severity");
     }
@@ -225,7 +215,7 @@ mod tests {
     #[test]
     fn validation_names_the_field() {
         let mut lab = Lab::module2();
-        lab.features[2].distribution = Distribution::Beta { a: 0.0, b: 1.0 };
+        lab.features[2].distribution = Some(Distribution::Beta { a: 0.0, b: 1.0 });
         let err = lab.validate().unwrap_err().to_string();
         assert!(err.contains("features[2].distribution"), "{err}");
         let mut lab = Lab::module2();

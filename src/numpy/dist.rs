@@ -103,6 +103,12 @@ pub struct Normal {
     t: &'static Tables,
 }
 
+/// Lognormal(mean, sigma) as `exp(random_normal(mean, sigma))`.
+#[derive(Clone, Copy)]
+pub struct Lognormal {
+    normal: Normal,
+}
+
 /// Uniform[low, high) as `low + (high - low) * next_double()`.
 #[derive(Clone, Copy)]
 pub struct Uniform {
@@ -167,6 +173,14 @@ impl Normal {
             loc,
             scale,
             t: tables(),
+        }
+    }
+}
+
+impl Lognormal {
+    pub fn new(mean: f64, sigma: f64) -> Self {
+        Self {
+            normal: Normal::new(mean, sigma),
         }
     }
 }
@@ -299,5 +313,12 @@ impl Distribution<f64> for Uniform {
     #[inline(always)]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         self.low + self.range * next_double(rng)
+    }
+}
+
+impl Distribution<f64> for Lognormal {
+    #[inline(always)]
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.normal.sample(rng).exp()
     }
 }

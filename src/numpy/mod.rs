@@ -2,15 +2,16 @@
 //!
 //! `default_rng(seed)` builds numpy's PCG64 from its SeedSequence, and the samplers in
 //! [`dist`] follow numpy's C code operation for operation, so the same seed gives the same
-//! doubles as `np.random.default_rng(seed)`. Facts and sources: `tests/fixtures/README.md`.
+//! doubles as `np.random.default_rng(seed)`. Facts, sources and how the fixtures are made: `tools/gen_fixtures.py`.
 
 pub mod column;
 pub mod dist;
 pub mod pairs;
+pub mod reduce;
 mod seed;
 mod ziggurat;
 
-pub use dist::{Beta, Gamma, Normal, StandardExponential, StandardNormal, Uniform};
+pub use dist::{Beta, Gamma, Lognormal, Normal, StandardExponential, StandardNormal, Uniform};
 pub use seed::{Pcg64, default_rng, pcg64_state};
 
 use rand::Rng;

@@ -59,8 +59,13 @@ pub fn sha_idx(values: &[usize]) -> String {
     format!("{:x}", h.finalize())
 }
 
+/// A lab by name: a built-in one from `lab/`, or a test-only one from `tests/fixtures/labs/`.
 pub fn lab(name: &str) -> Lab {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("lab/{name}.toml"));
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut path = root.join(format!("lab/{name}.toml"));
+    if !path.exists() {
+        path = root.join(format!("tests/fixtures/labs/{name}.toml"));
+    }
     Lab::from_toml(&std::fs::read_to_string(path).expect("lab file")).expect("valid lab")
 }
 
@@ -92,7 +97,7 @@ impl Summary {
         }
         for (name, [a, b]) in &self.betas {
             let i = lab.feature_index(name).expect("fixture names a feature");
-            lab.features[i].distribution = Distribution::Beta { a: f(a), b: f(b) };
+            lab.features[i].distribution = Some(Distribution::Beta { a: f(a), b: f(b) });
         }
         let mut cfg = RunConfig::from_lab(lab);
         cfg.seed = self.seed.parse().expect("seed");

@@ -1,0 +1,177 @@
+//! Why a case was flagged: for each of the top cases, every feature's raw value, weight,
+//! contribution (weight times the value the score used) and percentile in the population.
+//! The contributions, summed in feature order from the first, are the score to the bit.
+
+use crate::lab::Lab;
+use crate::report::Ordered;
+use crate::run::Outcome;
+use crate::scale::Fitted;
+use serde::{Deserialize, Serialize};
+
+/// One of the top cases, explained.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopCase {
+    pub index: usize,
+    pub score: f64,
+    /// 1 for a threat, 0 for benign, where the lab has labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<u8>,
+    pub features: Ordered<FeaturePart>,
+}
+
+/// One feature's part in a case's score.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeaturePart {
+    /// The raw value.
+    pub value: f64,
+    /// The value the score used, where the feature is scaled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaled: Option<f64>,
+    pub weight: f64,
+    /// weight * (scaled or raw) value.
+    pub contribution: f64,
+    /// Percent of the population with a value at or below this one.
+    pub percentile: f64,
+}
+
+/// Builds the explanations feature by feature, from whole columns or streamed values.
+#[derive(Debug)]
+pub struct Explainer {
+    cases: Vec<TopCase>,
+    names: Vec<String>,
+    weights: Vec<f64>,
+    fitted: Vec<Fitted>,
+    /// Per feature: the cases' raw values, and how many population values are <= each.
+    values: Vec<Vec<f64>>,
+    at_or_below: Vec<Vec<u64>>,
+    population: u64,
+}
+
+impl Explainer {
+    /// Ready to explain `out.top`; `fitted[i]` is feature i's scale.
+    pub fn new(lab: &Lab, out: &Outcome, fitted: &[Fitted]) -> Explainer {
+        let k = out.top.len();
+        let f = lab.features.len();
+        Explainer {
+            cases: out
+                .top
+                .iter()
+                .map(|&index| TopCase {
+                    index,
+                    score: out.scores[index],
+                    label: out.labels.as_ref().map(|l| u8::from(l[index])),
+                    features: Ordered(Vec::new()),
+                })
+                .collect(),
+            names: lab.features.iter().map(|f| f.name.clone()).collect(),
+            weights: lab.features.iter().map(|f| f.weight).collect(),
+            fitted: fitted.to_vec(),
+            values: vec![vec![f64::NAN; k]; f],
+            at_or_below: vec![vec![0; k]; f],
+            population: 0,
+        }
+    }
+
+    /// The top cases' indices, highest score first.
+    pub fn indices(&self) -> impl Iterator<Item = usize> + '_ {
+        self.cases.iter().map(|c| c.index)
+    }
+
+    /// Feature `i`'s whole raw column.
+    pub fn feed_column(&mut self, i: usize, column: &[f64]) {
+        let values: Vec<f64> = self.cases.iter().map(|c| column[c.index]).collect();
+        self.set_values(i, values);
+        self.count(i, column.iter().copied());
+        self.population = column.len() as u64;
+    }
+
+    /// Feature `i`'s raw values of the top cases, in top order (for streamed input).
+    pub fn set_values(&mut self, i: usize, values: Vec<f64>) {
+        self.values[i] = values;
+    }
+
+    /// Counts, for each top case, the population values of feature `i` at or below its own.
+    /// Sorting the cases' values makes this one binary search per population value.
+    pub fn count(&mut self, i: usize, population: impl Iterator<Item = f64>) {
+        let mut sorted: Vec<(f64, usize)> = self.values[i].iter().copied().zip(0..).collect();
+        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let keys: Vec<f64> = sorted.iter().map(|p| p.0).collect();
+        // below[j]: population values that are <= keys[j] but > keys[j-1].
+        let mut below = vec![0u64; keys.len() + 1];
+        let mut n = 0u64;
+        for x in population {
+            below[keys.partition_point(|&k| k < x)] += 1;
+            n += 1;
+        }
+        let mut running = 0;
+        for (j, &(_, case)) in sorted.iter().enumerate() {
+            running += below[j];
+            self.at_or_below[i][case] = running;
+        }
+        self.population = n;
+    }
+
+    /// The explained cases, highest score first.
+    pub fn finish(mut self) -> Vec<TopCase> {
+        let n = self.population.max(1) as f64;
+        for (c, case) in self.cases.iter_mut().enumerate() {
+            case.features = Ordered(
+                (0..self.names.len())
+                    .map(|i| {
+                        let value = self.values[i][c];
+                        let fitted = self.fitted[i];
+                        let used = fitted.apply(value);
+                        let part = FeaturePart {
+                            value,
+                            scaled: (fitted != Fitted::None).then_some(used),
+                            weight: self.weights[i],
+                            contribution: self.weights[i] * used,
+                            percentile: 100.0 * self.at_or_below[i][c] as f64 / n,
+                        };
+                        (self.names[i].clone(), part)
+                    })
+                    .collect(),
+            );
+        }
+        self.cases
+    }
+}
+
+/// The readable form: "case 70: score 0.59: severity 0.67 adds 0.17 (29%), ...".
+pub fn describe(case: &TopCase, digits: usize) -> String {
+    let mut parts: Vec<&(String, FeaturePart)> = case.features.0.iter().collect();
+    parts.sort_by(|a, b| b.1.contribution.total_cmp(&a.1.contribution));
+    let total: f64 = case
+        .features
+        .0
+        .iter()
+        .map(|(_, p)| p.contribution.abs())
+        .sum();
+    let label = match case.label {
+        Some(1) => " [threat]",
+        Some(_) => " [benign]",
+        None => "",
+    };
+    let body: Vec<String> = parts
+        .iter()
+        .map(|(name, p)| {
+            let share = if total > 0.0 {
+                format!(" ({:.0}%)", 100.0 * p.contribution.abs() / total)
+            } else {
+                String::new()
+            };
+            format!(
+                "{name} {:.digits$} (p{:.0}) adds {:+.digits$}{share}",
+                p.value, p.percentile, p.contribution
+            )
+        })
+        .collect();
+    format!(
+        "case {}: score {:.digits$}{label}: {}",
+        case.index,
+        case.score,
+        body.join(", ")
+    )
+}

@@ -1,0 +1,130 @@
+//! A feature's input distribution as a lab file writes it, and how it is put on a common
+//! scale before weighting.
+
+use serde::{Deserialize, Serialize};
+
+/// A feature's distribution, each drawn exactly as the numpy `Generator` method of that name.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Distribution {
+    /// `rng.beta(a, b)`.
+    Beta { a: f64, b: f64 },
+    /// `rng.uniform(low, high)`.
+    Uniform { low: f64, high: f64 },
+    /// `rng.normal(mean, sd)`.
+    Normal { mean: f64, sd: f64 },
+    /// `rng.gamma(shape, scale)`.
+    Gamma { shape: f64, scale: f64 },
+    /// `rng.lognormal(mean, sigma)`: always positive, for volumes and durations.
+    Lognormal { mean: f64, sigma: f64 },
+}
+
+/// How a feature is put on a common scale before it is weighted, computed on the whole
+/// population exactly as the numpy expression in each variant's comment.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Scale {
+    /// The raw value (Module 2's features are already on 0-1).
+    #[default]
+    None,
+    /// `(x - x.mean()) / x.std()`.
+    Zscore,
+    /// `(x - x.min()) / (x.max() - x.min())`.
+    Minmax,
+}
+
+impl Scale {
+    pub fn is_none(&self) -> bool {
+        *self == Scale::None
+    }
+
+    /// The numpy expression, with the feature's name for `x`.
+    pub fn numpy(&self, x: &str) -> String {
+        match self {
+            Scale::None => x.to_string(),
+            Scale::Zscore => format!("({x} - {x}.mean()) / {x}.std()"),
+            Scale::Minmax => format!("({x} - {x}.min()) / ({x}.max() - {x}.min())"),
+        }
+    }
+}
+
+impl Distribution {
+    /// Checks the parameters numpy would reject, plus non-finite ones numpy would let through
+    /// into NaN scores. Returns what is wrong, in words.
+    pub fn check(&self) -> Result<(), String> {
+        let finite = |name: &str, v: f64| {
+            if v.is_finite() {
+                Ok(())
+            } else {
+                Err(format!("{name} must be a finite number, got {v}"))
+            }
+        };
+        let positive = |name: &str, v: f64| {
+            finite(name, v)?;
+            if v > 0.0 {
+                Ok(())
+            } else {
+                Err(format!("{name} must be greater than 0, got {v}"))
+            }
+        };
+        let non_negative = |name: &str, v: f64| {
+            finite(name, v)?;
+            if v >= 0.0 {
+                Ok(())
+            } else {
+                Err(format!("{name} must be 0 or more, got {v}"))
+            }
+        };
+        match *self {
+            Distribution::Beta { a, b } => positive("a", a).and(positive("b", b)),
+            Distribution::Uniform { low, high } => {
+                finite("low", low)?;
+                finite("high", high)?;
+                if high > low && (high - low).is_finite() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "high must be greater than low with a finite range, got low {low}, high {high}"
+                    ))
+                }
+            }
+            Distribution::Normal { mean, sd } => finite("mean", mean).and(non_negative("sd", sd)),
+            Distribution::Gamma { shape, scale } => {
+                positive("shape", shape).and(positive("scale", scale))
+            }
+            Distribution::Lognormal { mean, sigma } => {
+                finite("mean", mean)?;
+                non_negative("sigma", sigma)?;
+                // exp overflows past about 709: such a feature would be all infinities.
+                if mean + 40.0 * sigma < 700.0 {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "mean {mean} and sigma {sigma} put values beyond e^700, which overflows; \
+                         use a smaller mean or sigma"
+                    ))
+                }
+            }
+        }
+    }
+
+    /// The numpy call that draws `size` values of it: `rng.beta(2.0, 4.0, size=n)`.
+    pub fn numpy(&self, size: &str) -> String {
+        let p = |v: f64| crate::notebook::py_float(v);
+        match *self {
+            Distribution::Beta { a, b } => format!("rng.beta({}, {}, size={size})", p(a), p(b)),
+            Distribution::Uniform { low, high } => {
+                format!("rng.uniform({}, {}, size={size})", p(low), p(high))
+            }
+            Distribution::Normal { mean, sd } => {
+                format!("rng.normal({}, {}, size={size})", p(mean), p(sd))
+            }
+            Distribution::Gamma { shape, scale } => {
+                format!("rng.gamma({}, {}, size={size})", p(shape), p(scale))
+            }
+            Distribution::Lognormal { mean, sigma } => {
+                format!("rng.lognormal({}, {}, size={size})", p(mean), p(sigma))
+            }
+        }
+    }
+}

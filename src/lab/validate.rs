@@ -1,0 +1,143 @@
+//! Every rule a lab must keep before it runs; each error names the field.
+
+use super::{Lab, is_identifier};
+use crate::error::LabError;
+
+fn invalid<T>(field: impl Into<String>, problem: impl Into<String>) -> Result<T, LabError> {
+    Err(LabError::Invalid {
+        field: field.into(),
+        problem: problem.into(),
+        at: None,
+    })
+}
+
+impl Lab {
+    /// Every rule a run relies on; the error names the field.
+    pub fn validate(&self) -> Result<(), LabError> {
+        if self.id.trim().is_empty() {
+            return invalid("id", "must not be empty");
+        }
+        if self.n == 0 {
+            return invalid("n", "must be at least 1");
+        }
+        match (self.quantile, self.threshold) {
+            (Some(_), Some(_)) => {
+                return invalid("threshold", "give either quantile or threshold, not both");
+            }
+            (Some(q), None) if !(0.0..=1.0).contains(&q) => {
+                return invalid("quantile", format!("must be between 0 and 1, got {q}"));
+            }
+            (None, Some(t)) if !t.is_finite() => {
+                return invalid("threshold", format!("must be a finite number, got {t}"));
+            }
+            _ => {}
+        }
+        if self.features.is_empty() {
+            return invalid("features", "the lab needs at least one feature");
+        }
+        self.validate_labels()?;
+        for (i, f) in self.features.iter().enumerate() {
+            let at = |what: &str| format!("features[{i}].{what}");
+            if !is_identifier(&f.name) {
+                return invalid(
+                    at("name"),
+                    format!(
+                        "{:?} is not a feature name: use lowercase letters, digits and _, starting with a letter",
+                        f.name
+                    ),
+                );
+            }
+            if self.features[..i].iter().any(|g| g.name == f.name) {
+                return invalid(at("name"), format!("{:?} appears twice", f.name));
+            }
+            if self.label_name() == Some(f.name.as_str()) {
+                return invalid(
+                    at("name"),
+                    format!(
+                        "{:?} is the lab's ground-truth label; the label is never a score input",
+                        f.name
+                    ),
+                );
+            }
+            if !f.weight.is_finite() {
+                return invalid(
+                    at("weight"),
+                    format!("must be a finite number, got {}", f.weight),
+                );
+            }
+            match (&f.distribution, self.is_generated()) {
+                (None, true) => {
+                    return invalid(
+                        at("distribution"),
+                        "a generated lab needs each feature's distribution, e.g. \
+                         { kind = \"beta\", a = 2.0, b = 4.0 }",
+                    );
+                }
+                (Some(_), false) => {
+                    return invalid(
+                        at("distribution"),
+                        "a data lab scores the file's columns; remove the distribution",
+                    );
+                }
+                (Some(d), true) => {
+                    if let Err(problem) = d.check() {
+                        return invalid(at("distribution"), problem);
+                    }
+                }
+                (None, false) => {}
+            }
+            if let Some(t) = &f.threat {
+                if self.labels.is_none() || !self.is_generated() {
+                    return invalid(
+                        at("threat"),
+                        "a threat distribution needs a generated lab with [labels]",
+                    );
+                }
+                if let Err(problem) = t.check() {
+                    return invalid(at("threat"), problem);
+                }
+            }
+        }
+        if self.feature_index(&self.plot.x).is_none() {
+            return invalid(
+                "plot.x",
+                format!(
+                    "{:?} is not one of the lab's features ({})",
+                    self.plot.x,
+                    self.feature_list()
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    fn validate_labels(&self) -> Result<(), LabError> {
+        let Some(labels) = &self.labels else {
+            return Ok(());
+        };
+        if !is_identifier(&labels.name) {
+            return invalid(
+                "labels.name",
+                format!(
+                    "{:?} is not a name: use lowercase letters, digits and _",
+                    labels.name
+                ),
+            );
+        }
+        match (labels.prevalence, self.is_generated()) {
+            (None, true) => invalid(
+                "labels.prevalence",
+                "a generated lab with labels needs the threats' base rate, e.g. prevalence = 0.03",
+            ),
+            (Some(p), true) if !(0.0..=1.0).contains(&p) => invalid(
+                "labels.prevalence",
+                format!("must be between 0 and 1, got {p}"),
+            ),
+            (Some(_), false) => invalid(
+                "labels.prevalence",
+                "a data lab reads its labels from the file; remove prevalence",
+            ),
+            _ => Ok(()),
+        }
+    }
+}
