@@ -153,6 +153,11 @@ pub fn simulate_observed(
     Ok(out)
 }
 
+/// Sees feature i's raw column and (the column the score uses, its fitted scale).
+type ColumnVisitor<'a> = dyn FnMut(usize, &[f64], (&[f64], Fitted)) + 'a;
+/// The labels, if any, and a spent column buffer.
+type Generated = (Option<Vec<bool>>, Vec<f64>);
+
 /// Draws the labels, then each feature's column in order, exactly as the lab's numpy twin:
 ///
 /// ```python
@@ -163,10 +168,7 @@ pub fn simulate_observed(
 ///
 /// `each(i, raw, (used, fitted))` sees feature i's raw column and the scaled column the
 /// score uses. Returns the labels, and the column buffer for reuse.
-fn generate(
-    cfg: &RunConfig,
-    each: &mut dyn FnMut(usize, &[f64], (&[f64], Fitted)),
-) -> Result<(Option<Vec<bool>>, Vec<f64>), RunError> {
+fn generate(cfg: &RunConfig, each: &mut ColumnVisitor) -> Result<Generated, RunError> {
     let mut rng = numpy::default_rng(cfg.seed);
     let labels: Option<Vec<bool>> = cfg.lab.labels.as_ref().map(|l| {
         let p = l.prevalence.unwrap_or(0.0);
