@@ -35,6 +35,7 @@ fn runs(c: &mut Criterion) {
                 x: x.as_slice().unwrap_or_default(),
                 y: out.scores.as_slice().unwrap_or_default(),
                 priority: &out.priority,
+                labels: None,
                 x_label: &lab.plot.x_label,
                 y_label: &lab.plot.y_label,
                 title: &lab.title,

@@ -93,24 +93,29 @@ impl Explainer {
     }
 
     /// Counts, for each top case, the population values of feature `i` at or below its own.
-    /// Sorting the cases' values makes this one binary search per population value.
     pub fn count(&mut self, i: usize, population: impl Iterator<Item = f64>) {
-        let mut sorted: Vec<(f64, usize)> = self.values[i].iter().copied().zip(0..).collect();
-        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let keys: Vec<f64> = sorted.iter().map(|p| p.0).collect();
-        // below[j]: population values that are <= keys[j] but > keys[j-1].
-        let mut below = vec![0u64; keys.len() + 1];
+        let mut counter = Counter::new(&self.values[i]);
         let mut n = 0u64;
         for x in population {
-            below[keys.partition_point(|&k| k < x)] += 1;
+            counter.add(x);
             n += 1;
         }
-        let mut running = 0;
-        for (j, &(_, case)) in sorted.iter().enumerate() {
-            running += below[j];
-            self.at_or_below[i][case] = running;
-        }
+        self.at_or_below[i] = counter.finish();
         self.population = n;
+    }
+
+    /// Counts every feature at once from rows streamed in (`row[i]` is feature i's value).
+    pub fn count_rows(&mut self) -> RowCounter {
+        RowCounter {
+            counters: self.values.iter().map(|v| Counter::new(v)).collect(),
+            rows: 0,
+        }
+    }
+
+    /// Takes the counts a [`RowCounter`] gathered.
+    pub fn set_counts(&mut self, counted: RowCounter) {
+        self.population = counted.rows;
+        self.at_or_below = counted.counters.into_iter().map(Counter::finish).collect();
     }
 
     /// The explained cases, highest score first.
@@ -136,6 +141,61 @@ impl Explainer {
             );
         }
         self.cases
+    }
+}
+
+/// Counts population values at or below each of a few target values. Sorting the targets
+/// makes this one binary search per population value.
+#[derive(Debug)]
+struct Counter {
+    keys: Vec<f64>,
+    /// The target each sorted key belongs to.
+    order: Vec<usize>,
+    /// below[j]: values <= keys[j] but > keys[j-1].
+    below: Vec<u64>,
+}
+
+impl Counter {
+    fn new(targets: &[f64]) -> Counter {
+        let mut sorted: Vec<(f64, usize)> = targets.iter().copied().zip(0..).collect();
+        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Counter {
+            keys: sorted.iter().map(|p| p.0).collect(),
+            order: sorted.iter().map(|p| p.1).collect(),
+            below: vec![0; targets.len() + 1],
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, x: f64) {
+        self.below[self.keys.partition_point(|&k| k < x)] += 1;
+    }
+
+    fn finish(self) -> Vec<u64> {
+        let mut out = vec![0; self.keys.len()];
+        let mut running = 0;
+        for (j, &case) in self.order.iter().enumerate() {
+            running += self.below[j];
+            out[case] = running;
+        }
+        out
+    }
+}
+
+/// Counts streamed rows for every feature (see [`Explainer::count_rows`]).
+#[derive(Debug)]
+pub struct RowCounter {
+    counters: Vec<Counter>,
+    rows: u64,
+}
+
+impl RowCounter {
+    /// One row's feature values, in feature order.
+    pub fn add(&mut self, row: &[f64]) {
+        for (c, &x) in self.counters.iter_mut().zip(row) {
+            c.add(x);
+        }
+        self.rows += 1;
     }
 }
 

@@ -117,6 +117,35 @@ fn permissions_for(path: &Path) -> std::fs::Permissions {
         .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644))
 }
 
+/// The most a lab file may hold: far beyond any real lab, far below what would strain memory.
+pub const LAB_FILE_LIMIT: u64 = 1 << 20;
+/// The most a run or reflection document may hold (a 10^8-case run's JSON is about 140 MB).
+pub const DOCUMENT_LIMIT: u64 = 1 << 30;
+
+/// Reads a text file of at most `limit` bytes. Anything but a regular file (a FIFO, a
+/// device such as /dev/zero, a directory) is refused before it is read, so nothing blocks
+/// or grows without bound.
+pub fn read_limited(path: &Path, limit: u64) -> Result<String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        bail!("{} is not a regular file", path.display());
+    }
+    let mut text = String::new();
+    let read = std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_string(&mut text)
+        .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
+    if read as u64 > limit {
+        bail!(
+            "{} is larger than {}, more than such a file ever holds",
+            path.display(),
+            crate::memory::human(u128::from(limit))
+        );
+    }
+    Ok(text)
+}
+
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
 pub fn print_stdout(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();

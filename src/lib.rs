@@ -11,9 +11,11 @@
 
 pub mod cli;
 pub mod compare;
+pub mod data;
 pub mod detect;
 pub mod error;
 pub mod explain;
+pub mod export;
 pub mod fsx;
 pub mod indexset;
 pub mod lab;

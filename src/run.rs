@@ -89,6 +89,8 @@ pub struct Outcome {
     pub detection: Option<Detection>,
     /// The top cases with each feature's part in their score.
     pub top_cases: Vec<TopCase>,
+    /// Every raw feature column, where an export asked for them.
+    pub columns: Option<Vec<Vec<f64>>>,
 }
 
 /// Why a run cannot be computed.
@@ -118,8 +120,19 @@ pub fn simulate_observed(
     keep_plot_x: bool,
     progress: &mut dyn FnMut(usize),
 ) -> Result<Outcome, RunError> {
-    let keep_columns = cfg.n <= KEEP_COLUMNS_UP_TO && cfg.top_k > 0;
-    let mut kept: Vec<Array1<f64>> = Vec::new();
+    simulate_keeping(cfg, keep_plot_x, false, progress)
+}
+
+/// [`simulate_observed`]; with `keep_columns` the raw feature columns stay in
+/// `Outcome::columns` (for an export).
+pub fn simulate_keeping(
+    cfg: &RunConfig,
+    keep_plot_x: bool,
+    export: bool,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Outcome, RunError> {
+    let keep_columns = export || (cfg.n <= KEEP_COLUMNS_UP_TO && cfg.top_k > 0);
+    let mut kept: Vec<Vec<f64>> = Vec::new();
     let mut fitted = Vec::new();
     let plot_index = keep_plot_x.then(|| cfg.plot_feature());
     let mut plot_x = None;
@@ -129,7 +142,7 @@ pub fn simulate_observed(
             plot_x = Some(Array1::from(raw.to_vec()));
         }
         if keep_columns {
-            kept.push(Array1::from(raw.to_vec()));
+            kept.push(raw.to_vec());
         }
         fitted.push(used.1);
         fold(&mut scores, used.0, cfg.lab.features[i].weight, i == 0);
@@ -144,12 +157,15 @@ pub fn simulate_observed(
     let mut explainer = Explainer::new(&cfg.lab, &out, &fitted);
     if keep_columns {
         for (i, column) in kept.iter().enumerate() {
-            explainer.feed_column(i, column.as_slice().expect("contiguous"));
+            explainer.feed_column(i, column);
         }
     } else if cfg.top_k > 0 {
         generate(cfg, &mut |i, raw, _| explainer.feed_column(i, raw))?;
     }
     out.top_cases = explainer.finish();
+    if export {
+        out.columns = Some(kept);
+    }
     Ok(out)
 }
 
@@ -256,6 +272,7 @@ pub fn evaluate(
         top,
         detection,
         top_cases: Vec::new(),
+        columns: None,
     })
 }
 

@@ -53,7 +53,7 @@ pub fn priority_indices(scores: &[f64], threshold: f64) -> Vec<usize> {
 
 /// A score with its index, ordered by score, then by index: so among equal scores the
 /// higher index ranks first, as in a stable ascending argsort read backwards.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Ranked(f64, usize);
 
 impl Eq for Ranked {}
@@ -77,26 +77,54 @@ impl Ord for Ranked {
 /// Ties (which continuous data does not produce) go to the higher index. A min-heap of
 /// size k keeps this O(n log k) in time and O(k) in memory.
 pub fn top_indices(scores: &[f64], k: usize) -> Vec<usize> {
-    // More than n asks for all of them, as numpy's slice does; never reserve beyond that.
-    let k = k.min(scores.len());
-    if k == 0 {
-        return Vec::new();
-    }
-    let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
+    let mut top = TopK::new(k.min(scores.len()));
     for (i, &s) in scores.iter().enumerate() {
-        let item = Ranked(s, i);
-        if heap.len() < k {
-            heap.push(Reverse(item));
-        } else if heap.peek().is_some_and(|Reverse(min)| item > *min) {
-            heap.pop();
-            heap.push(Reverse(item));
+        top.push(s, i);
+    }
+    top.into_indices()
+}
+
+/// The k highest scores seen so far, for scores that arrive one at a time.
+#[derive(Debug)]
+pub struct TopK {
+    k: usize,
+    heap: BinaryHeap<Reverse<Ranked>>,
+}
+
+impl TopK {
+    /// Reserves for `k` (callers cap k at the number of scores when they know it).
+    pub fn new(k: usize) -> TopK {
+        TopK {
+            k,
+            heap: BinaryHeap::with_capacity(k.min(1 << 20) + 1),
         }
     }
-    // into_sorted_vec of Reverse<_> is ascending in Reverse, i.e. descending by rank.
-    heap.into_sorted_vec()
-        .into_iter()
-        .map(|Reverse(r)| r.1)
-        .collect()
+
+    /// Offers case `index`; returns whether it is now among the top k and, if it pushed
+    /// another case out, that case's index.
+    pub fn push(&mut self, score: f64, index: usize) -> (bool, Option<usize>) {
+        let item = Ranked(score, index);
+        if self.heap.len() < self.k {
+            self.heap.push(Reverse(item));
+            (true, None)
+        } else if self.heap.peek().is_some_and(|Reverse(min)| item > *min) {
+            let out = self.heap.pop().map(|Reverse(r)| r.1);
+            self.heap.push(Reverse(item));
+            (true, out)
+        } else {
+            (false, None)
+        }
+    }
+
+    /// The indices, highest score first.
+    pub fn into_indices(self) -> Vec<usize> {
+        // into_sorted_vec of Reverse<_> is ascending in Reverse, i.e. descending by rank.
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|Reverse(r)| r.1)
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ fn baseline_png() -> Vec<u8> {
         x: x.as_slice().unwrap(),
         y: out.scores.as_slice().unwrap(),
         priority: &out.priority,
+        labels: None,
         x_label: &lab.plot.x_label,
         y_label: &lab.plot.y_label,
         title: &lab.title,

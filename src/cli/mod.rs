@@ -3,6 +3,7 @@
 
 mod compare;
 mod parse;
+mod resolve;
 mod run;
 
 use crate::error::UsageError;
@@ -29,7 +30,7 @@ pub struct Cli {
 enum Command {
     /// Generate the lab's synthetic telemetry, score it and flag priority cases; print the
     /// run as JSON and draw the scatter plot.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Compare two runs: what changed, how the metrics moved, which cases entered or left
     /// the priority set; optionally write the reflection from it.
     Compare(compare::CompareArgs),

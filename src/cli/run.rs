@@ -1,14 +1,16 @@
 //! `anomaly-lab run`: resolve the lab and flags into a run, compute, render, then write.
 
 use super::parse::{self, BetaArg, WeightsArg};
+use super::resolve::{Resolved, resolve};
 use crate::error::UsageError;
-use crate::lab::{Distribution, Lab};
+use crate::explain::Explainer;
 use crate::plot::{self, PlotInput};
-use crate::report::RunReport;
-use crate::run::{Cut, RunConfig, simulate_observed};
-use crate::{fsx, memory};
+use crate::report::{DataParams, RunReport};
+use crate::run::{Outcome, Population, RunConfig, evaluate, simulate_keeping};
+use crate::{data, export, fsx, memory};
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use ndarray::Array1;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
@@ -31,7 +33,8 @@ pub struct RunArgs {
     pub threshold: Option<f64>,
 
     /// Score weights: one number per feature in lab order (0.4,0.1,0.2,0.15,0.15),
-    /// or name=value pairs that change single weights (severity=0.4,activity=0)
+    /// or name=value pairs that change single weights (severity=0.4,activity=0); with
+    /// --data and no lab, the columns to score and their weights (src_bytes=0.5,...)
     #[arg(long, value_name = "W,W,...", value_parser = parse::weights, allow_hyphen_values = true)]
     pub weights: Option<WeightsArg>,
 
@@ -39,7 +42,8 @@ pub struct RunArgs {
     #[arg(long = "beta", value_name = "FEATURE=A,B", value_parser = parse::beta)]
     pub beta: Vec<BetaArg>,
 
-    /// How many of the highest-scoring cases to list in top_indices [lab default: 5]
+    /// How many of the highest-scoring cases to list in top_indices and explain in
+    /// top_cases [lab default: 5]
     #[arg(long = "top", value_name = "K", value_parser = parse::top_k, allow_hyphen_values = true)]
     pub top: Option<usize>,
 
@@ -51,41 +55,69 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_plot: bool,
 
-    /// Run another lab file (TOML, same shape as lab/module2.toml) instead of Module 2
-    #[arg(long, value_name = "FILE", value_parser = parse::path)]
+    /// The lab: a built-in name (module2, telemetry, kdd; see `anomaly-lab labs`) or a lab
+    /// file (TOML, see lab/FORMAT.md) [default: module2]
+    #[arg(long, value_name = "NAME|FILE", value_parser = parse::path)]
     pub lab: Option<PathBuf>,
+
+    /// Score a telemetry export (CSV with a header, or .csv.gz) instead of generating cases
+    #[arg(long, value_name = "FILE", value_parser = parse::path)]
+    pub data: Option<PathBuf>,
+
+    /// The data file's 0/1 ground-truth column (1 = threat); adds the detection metrics
+    #[arg(long, value_name = "COLUMN")]
+    pub label: Option<String>,
+
+    /// The feature or column on the plot's x axis [default: the lab's, or the first column]
+    #[arg(long = "plot-x", value_name = "NAME")]
+    pub plot_x: Option<String>,
+
+    /// Write every case to a CSV file: index, each feature, score, priority (0/1) and the
+    /// label where there is one
+    #[arg(long, value_name = "FILE.csv", value_parser = parse::path)]
+    pub export: Option<PathBuf>,
+}
+
+/// A computed run, ready to render.
+pub struct Computed {
+    pub cfg: RunConfig,
+    pub out: Outcome,
+    pub data: Option<DataParams>,
+    /// What a data run read, for a second pass (the export).
+    pub source: Option<(data::Source, data::Plan)>,
 }
 
 pub fn run(args: &RunArgs) -> Result<()> {
-    let lab = match &args.lab {
-        Some(path) => load_lab(path)?,
-        None => Lab::module2(),
-    };
-    let cfg = resolve(lab, args)?;
-    warn_about_weights(&cfg);
+    let resolved = resolve(args)?;
+    warn_about_weights(&resolved.cfg);
     let plot_path = (!args.no_plot).then(|| {
         args.plot
             .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("{}-plot.png", cfg.lab.id)))
+            .unwrap_or_else(|| PathBuf::from(format!("{}-plot.png", resolved.cfg.lab.id)))
     });
-    check_memory(cfg.n, plot_path.is_some())?;
+    if resolved.data.is_none() {
+        check_memory(resolved.cfg.n, plot_path.is_some())?;
+    }
     if let Some(path) = &plot_path {
         check_plot_target(path)?;
     }
+    if let Some(path) = &args.export {
+        export::check_target(path)?;
+    }
+    let computed = compute(resolved, plot_path.is_some(), args.export.is_some())?;
+    let Computed {
+        cfg,
+        out,
+        data,
+        source,
+    } = &computed;
 
-    let outcome = {
-        let bar = progress_bar(&cfg);
-        let out = simulate_observed(&cfg, plot_path.is_some(), &mut |k| {
-            bar.set_position(k as u64)
-        });
-        bar.finish_and_clear();
-        out?
-    };
-    let png = match (&plot_path, &outcome.plot_x) {
+    let png = match (&plot_path, &out.plot_x) {
         (Some(_), Some(x)) => Some(plot::render_png(&PlotInput {
             x: x.as_slice().unwrap_or_default(),
-            y: outcome.scores.as_slice().unwrap_or_default(),
-            priority: &outcome.priority,
+            y: out.scores.as_slice().unwrap_or_default(),
+            priority: &out.priority,
+            labels: out.labels.as_deref(),
             x_label: &cfg.lab.plot.x_label,
             y_label: &cfg.lab.plot.y_label,
             title: &cfg.lab.title,
@@ -93,91 +125,78 @@ pub fn run(args: &RunArgs) -> Result<()> {
         _ => None,
     };
     let shown_path = plot_path.as_ref().map(|p| p.display().to_string());
-    let json = RunReport::new(&cfg, &outcome, shown_path).to_json();
+    let mut report = RunReport::new(cfg, out, shown_path);
+    report.params.data = data.clone();
+    let json = report.to_json();
 
+    if let Some(path) = &args.export {
+        export::write(path, cfg, out, source.as_ref()).context("--export")?;
+    }
     if let (Some(path), Some(bytes)) = (&plot_path, &png) {
         fsx::write_atomic(path, bytes, true).context("--plot")?;
     }
     fsx::print_stdout(&json)
 }
 
-fn load_lab(path: &Path) -> Result<Lab> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read lab file {}", path.display()))?;
-    Lab::from_toml(&text).with_context(|| format!("lab file {} is not a valid lab", path.display()))
-}
-
-/// Applies the flags to the lab. Names are checked against the lab's features here,
-/// since only now is it known which lab is running.
-pub fn resolve(mut lab: Lab, args: &RunArgs) -> Result<RunConfig, UsageError> {
-    match &args.weights {
-        Some(WeightsArg::All(values)) => {
-            if values.len() != lab.features.len() {
-                return Err(UsageError::new(
-                    "--weights",
-                    format!(
-                        "got {} weights, but the lab has {} features ({}); give one per feature \
-                         or name=value pairs",
-                        values.len(),
-                        lab.features.len(),
-                        lab.feature_list()
-                    ),
-                ));
-            }
-            for (f, &w) in lab.features.iter_mut().zip(values) {
-                f.weight = w;
+/// Generates or reads the cases and computes the run.
+pub fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Result<Computed> {
+    let Resolved { cfg, data } = resolved;
+    let Some((source, plan)) = data else {
+        let bar = progress_bar(&cfg);
+        let out = simulate_keeping(&cfg, keep_plot_x, export, &mut |k| {
+            bar.set_position(k as u64)
+        });
+        bar.finish_and_clear();
+        return Ok(Computed {
+            out: out?,
+            cfg,
+            data: None,
+            source: None,
+        });
+    };
+    let scored = data::score(&source, &plan)?;
+    let mut cfg = cfg;
+    cfg.n = scored.rows;
+    let population = Population {
+        scores: Array1::from(scored.scores),
+        labels: scored.labels,
+        plot_x: scored.plot_x.map(Array1::from),
+    };
+    let mut out = evaluate(population, cfg.cut, cfg.top_k, Vec::new())?;
+    let mut explainer = Explainer::new(&cfg.lab, &out, &scored.fitted);
+    match &scored.columns {
+        Some(columns) => {
+            for (i, column) in columns.iter().enumerate() {
+                explainer.feed_column(i, column);
             }
         }
-        Some(WeightsArg::Named(pairs)) => {
-            for (name, w) in pairs {
-                let i = feature(&lab, "--weights", name)?;
-                lab.features[i].weight = *w;
+        None if cfg.top_k > 0 => {
+            let tops: Vec<usize> = explainer.indices().collect();
+            for i in 0..cfg.lab.features.len() {
+                let values = tops.iter().map(|r| scored.top_values[r][i]).collect();
+                explainer.set_values(i, values);
             }
+            let mut counter = explainer.count_rows();
+            data::count_pass(&source, &plan, &mut counter)?;
+            explainer.set_counts(counter);
         }
         None => {}
     }
-    for b in &args.beta {
-        let i = feature(&lab, "--beta", &b.feature)?;
-        let f = &mut lab.features[i];
-        if !matches!(f.distribution, Some(Distribution::Beta { .. })) {
-            return Err(UsageError::new(
-                "--beta",
-                format!("feature {} is not beta-distributed in this lab", f.name),
-            ));
-        }
-        f.distribution = Some(Distribution::Beta { a: b.a, b: b.b });
+    out.top_cases = explainer.finish();
+    if export {
+        out.columns = scored.columns;
     }
-    let mut cfg = RunConfig::from_lab(lab);
-    if let Some(seed) = args.seed {
-        cfg.seed = seed;
-    }
-    if let Some(n) = args.n {
-        cfg.n = n;
-    }
-    if let Some(q) = args.quantile {
-        cfg.cut = Cut::Quantile(q);
-    }
-    if let Some(t) = args.threshold {
-        cfg.cut = Cut::Threshold(t);
-    }
-    if let Some(k) = args.top {
-        cfg.top_k = k;
-    }
-    Ok(cfg)
-}
-
-fn feature(lab: &Lab, flag: &str, name: &str) -> Result<usize, UsageError> {
-    lab.feature_index(name).ok_or_else(|| {
-        let hint = crate::lab::suggest(name, lab.features.iter().map(|f| f.name.as_str()))
-            .map(|s| format!(" (did you mean {s}?)"))
-            .unwrap_or_default();
-        UsageError::new(
-            flag,
-            format!(
-                "unknown feature {name:?}{hint}; the lab's features are {}",
-                lab.feature_list()
-            ),
-        )
+    let params = DataParams {
+        file: source.name(),
+        rows: scored.rows,
+        sha256: scored.sha256,
+        label: plan.label.clone(),
+    };
+    Ok(Computed {
+        cfg,
+        out,
+        data: Some(params),
+        source: Some((source, plan)),
     })
 }
 
@@ -224,6 +243,11 @@ fn check_memory(n: usize, with_plot: bool) -> Result<(), UsageError> {
 }
 
 fn warn_about_weights(cfg: &RunConfig) {
+    // Only Module 2's features are all on 0-1 and unscaled, so only there does the sum of
+    // the weights say what scale the score is on.
+    if cfg.lab.id != "module2" {
+        return;
+    }
     let sum: f64 = cfg.lab.features.iter().map(|f| f.weight).sum();
     if (sum - 1.0).abs() > 1e-9 {
         eprintln!("warning: the weights sum to {sum}, not 1, so scores are not on the 0-1 scale");
@@ -240,9 +264,10 @@ fn check_plot_target(path: &Path) -> Result<()> {
     }
     if path.exists() {
         let mut head = [0u8; 8];
-        let is_png = std::fs::File::open(path)
-            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-            .is_ok()
+        let is_png = path.is_file()
+            && std::fs::File::open(path)
+                .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+                .is_ok()
             && head == *b"\x89PNG\r\n\x1a\n";
         if !is_png {
             bail!(

@@ -42,6 +42,8 @@ pub struct PlotInput<'a> {
     pub y: &'a [f64],
     /// Priority indices, ascending.
     pub priority: &'a [usize],
+    /// Ground truth (true = threat), where the lab has it: threats get a dark ring.
+    pub labels: Option<&'a [bool]>,
     pub x_label: &'a str,
     pub y_label: &'a str,
     pub title: &'a str,
@@ -137,18 +139,57 @@ impl Frame {
     }
 }
 
-/// Markers in data order, as matplotlib draws a scatter, clipped to the axes box.
+/// Markers in data order, as matplotlib draws a scatter, clipped to the axes box. In a
+/// labelled lab the threats are drawn last, each inside a dark ring, so a blue ringed
+/// marker is a missed threat and a red one without a ring a false alarm.
 fn draw_markers(canvas: &mut Canvas, f: &Frame, input: &PlotInput) {
     let clip = (f.left, f.top, f.right, f.bottom);
-    let mut next_priority = input.priority.iter().peekable();
+    let mut flagged = vec![false; input.x.len()];
+    for &p in input.priority {
+        flagged[p] = true;
+    }
+    let colour = |i: usize| if flagged[i] { PRIORITY_RGB } else { NORMAL_RGB };
+    let threat = |i: usize| input.labels.is_some_and(|l| l[i]);
     for (i, (&x, &y)) in input.x.iter().zip(input.y).enumerate() {
-        let is_priority = next_priority.next_if(|&&p| p == i).is_some();
-        let rgb = if is_priority {
-            PRIORITY_RGB
+        if !threat(i) {
+            canvas.disc(f.px(x), f.py(y), MARKER_RADIUS, colour(i), clip);
+        }
+    }
+    for (i, (&x, &y)) in input.x.iter().zip(input.y).enumerate() {
+        if threat(i) {
+            ringed(canvas, f.px(x), f.py(y), colour(i), clip);
+        }
+    }
+    if input.labels.is_some() {
+        legend(canvas, f, clip);
+    }
+}
+
+const RING_RGB: [u8; 3] = [0x1a, 0x1a, 0x1a];
+
+fn ringed(canvas: &mut Canvas, x: f64, y: f64, rgb: [u8; 3], clip: (f64, f64, f64, f64)) {
+    canvas.disc(x, y, MARKER_RADIUS + 1.6, RING_RGB, clip);
+    canvas.disc(x, y, MARKER_RADIUS - 0.4, rgb, clip);
+}
+
+/// What the markers mean, in the axes' upper left corner.
+fn legend(canvas: &mut Canvas, f: &Frame, clip: (f64, f64, f64, f64)) {
+    let em = 8.0 * PT;
+    let entries: [(&str, [u8; 3], bool); 3] = [
+        ("priority", PRIORITY_RGB, false),
+        ("not priority", NORMAL_RGB, false),
+        ("threat (ringed)", NORMAL_RGB, true),
+    ];
+    let (x0, mut y) = (f.left + 10.0, f.top + 10.0);
+    for (label, rgb, ring) in entries {
+        if ring {
+            ringed(canvas, x0, y, rgb, clip);
         } else {
-            NORMAL_RGB
-        };
-        canvas.disc(f.px(x), f.py(y), MARKER_RADIUS, rgb, clip);
+            canvas.disc(x0, y, MARKER_RADIUS, rgb, clip);
+        }
+        let at = (x0 + 9.0, y + 0.36 * em);
+        text::draw(canvas, label, em, at, Align::Start, false, [0, 0, 0]);
+        y += 13.0;
     }
 }
 

@@ -16,6 +16,7 @@ fn font() -> FontRef<'static> {
 /// Where the anchor point sits along the text.
 #[derive(Clone, Copy)]
 pub enum Align {
+    Start,
     Centre,
     End,
 }
@@ -67,6 +68,7 @@ pub fn draw(
     let layout = advances(&scaled, text);
     let total = layout.last().map_or(0.0, |&(_, end)| end);
     let shift = match align {
+        Align::Start => 0.0,
         Align::Centre => total / 2.0,
         Align::End => total,
     };

@@ -1,0 +1,176 @@
+//! Scoring a telemetry export (CSV, or gzip-compressed CSV) instead of generating cases.
+//!
+//! The file is read as a stream: each row's needed cells are parsed, folded into its score
+//! and dropped, so memory is the score column (and the labels, and the plotted column)
+//! whatever the file's size. A lab that scales its features needs each column whole first
+//! (numpy's mean is over the population), so it keeps those columns.
+
+mod field;
+mod reader;
+
+pub use reader::{Columns, Source};
+
+use crate::explain::RowCounter;
+use crate::lab::Scale;
+use crate::scale::Fitted;
+use crate::stats::TopK;
+use std::collections::HashMap;
+
+/// A problem with a data file, located as precisely as it can be.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("{file}{}: {problem}", location(.line, .column))]
+pub struct DataError {
+    pub file: String,
+    pub line: Option<u64>,
+    pub column: Option<String>,
+    pub problem: String,
+}
+
+fn location(line: &Option<u64>, column: &Option<String>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(", line {l}, column {c:?}"),
+        (Some(l), None) => format!(", line {l}"),
+        (None, Some(c)) => format!(", column {c:?}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// One scored column: its name, weight and scale.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoredColumn {
+    pub name: String,
+    pub weight: f64,
+    pub scale: Scale,
+}
+
+/// What a data run reads from the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub features: Vec<ScoredColumn>,
+    /// The 0/1 ground-truth column.
+    pub label: Option<String>,
+    /// A column to keep whole for the plot's x axis.
+    pub plot_x: Option<String>,
+    /// How many top cases to remember the feature values of, for explanations.
+    pub top_k: usize,
+}
+
+/// A scored file.
+#[derive(Clone, Debug)]
+pub struct Scored {
+    pub scores: Vec<f64>,
+    pub labels: Option<Vec<bool>>,
+    pub plot_x: Option<Vec<f64>>,
+    /// Each feature's scale as fitted on the file.
+    pub fitted: Vec<Fitted>,
+    /// The feature columns, where scaling needed them whole.
+    pub columns: Option<Vec<Vec<f64>>>,
+    /// Otherwise the feature values of the highest-scoring rows, by row.
+    pub top_values: HashMap<usize, Vec<f64>>,
+    pub rows: usize,
+    /// SHA-256 of the file's (decompressed) bytes.
+    pub sha256: String,
+}
+
+impl Plan {
+    fn needed(&self) -> Columns {
+        Columns {
+            numeric: self
+                .features
+                .iter()
+                .map(|f| f.name.clone())
+                .chain(self.plot_x.clone())
+                .collect(),
+            label: self.label.clone(),
+        }
+    }
+
+    fn scaled(&self) -> bool {
+        self.features.iter().any(|f| !f.scale.is_none())
+    }
+}
+
+/// Reads and scores `source`: score = w1*x1 + w2*x2 + ... left to right, on the raw values or,
+/// where the plan scales features, on the scaled ones.
+pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
+    let needed = plan.needed();
+    let f = plan.features.len();
+    let weights: Vec<f64> = plan.features.iter().map(|c| c.weight).collect();
+    let keep_columns = plan.scaled();
+    let mut scores = Vec::new();
+    let mut columns: Vec<Vec<f64>> = vec![Vec::new(); if keep_columns { f } else { 0 }];
+    let mut labels = plan.label.as_ref().map(|_| Vec::new());
+    let mut plot_x = plan.plot_x.as_ref().map(|_| Vec::new());
+    // The same ranking as stats::top_indices, so the rows remembered are the run's top rows.
+    let mut top = TopK::new(if keep_columns { 0 } else { plan.top_k });
+    let mut top_values = HashMap::new();
+    let (rows, sha256) = source.for_each_row(&needed, &mut |values, label| {
+        if keep_columns {
+            for (column, &v) in columns.iter_mut().zip(values) {
+                column.push(v);
+            }
+        } else {
+            let mut s = weights[0] * values[0];
+            for (w, &x) in weights[1..].iter().zip(&values[1..f]) {
+                s += w * x;
+            }
+            let row = scores.len();
+            scores.push(s);
+            if let (true, out) = top.push(s, row) {
+                top_values.insert(row, values[..f].to_vec());
+                if let Some(out) = out {
+                    top_values.remove(&out);
+                }
+            }
+        }
+        if let (Some(labels), Some(l)) = (labels.as_mut(), label) {
+            labels.push(l);
+        }
+        if let Some(p) = plot_x.as_mut() {
+            p.push(values[f]);
+        }
+    })?;
+    let mut fitted = vec![Fitted::None; f];
+    if keep_columns {
+        scores = vec![0.0; rows];
+        let mut used = Vec::new();
+        for (i, (column, spec)) in columns.iter().zip(&plan.features).enumerate() {
+            fitted[i] = Fitted::fit(spec.scale, column).map_err(|problem| DataError {
+                file: source.name(),
+                line: None,
+                column: Some(spec.name.clone()),
+                problem,
+            })?;
+            used.clone_from(column);
+            fitted[i].apply_all(&mut used);
+            for (s, &x) in scores.iter_mut().zip(&used) {
+                *s = if i == 0 {
+                    weights[i] * x
+                } else {
+                    *s + weights[i] * x
+                };
+            }
+        }
+    }
+    Ok(Scored {
+        scores,
+        labels,
+        plot_x,
+        fitted,
+        columns: keep_columns.then_some(columns),
+        top_values,
+        rows,
+        sha256,
+    })
+}
+
+/// A second pass over the file for the explanations' percentiles: every feature value goes
+/// to `counter`.
+pub fn count_pass(source: &Source, plan: &Plan, counter: &mut RowCounter) -> Result<(), DataError> {
+    let needed = Columns {
+        numeric: plan.features.iter().map(|f| f.name.clone()).collect(),
+        label: None,
+    };
+    source.for_each_row(&needed, &mut |values, _| counter.add(values))?;
+    Ok(())
+}

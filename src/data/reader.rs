@@ -1,0 +1,247 @@
+//! Reading a CSV export row by row: gzip detection, the header, field counts, UTF-8, and a
+//! SHA-256 of the (decompressed) bytes, with every error located by file, line and column.
+
+use super::{DataError, field};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::PathBuf;
+
+/// Where a data file comes from: a path, or bytes compiled into the binary.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    File(PathBuf),
+    BuiltIn { name: String, bytes: &'static [u8] },
+}
+
+/// The columns a pass needs: numeric ones in this order, and the label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Columns {
+    pub numeric: Vec<String>,
+    pub label: Option<String>,
+}
+
+/// Hashes what it reads.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+const BUFFER: usize = 1 << 18;
+
+impl Source {
+    /// The name errors and the run's JSON use: the path as given.
+    pub fn name(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            Source::BuiltIn { name, .. } => name.clone(),
+        }
+    }
+
+    fn error(&self, line: Option<u64>, column: Option<&str>, problem: String) -> DataError {
+        DataError {
+            file: self.name(),
+            line,
+            column: column.map(str::to_string),
+            problem,
+        }
+    }
+
+    /// The raw byte stream, decompressed if it starts with gzip's magic bytes.
+    fn open(&self) -> Result<Box<dyn Read + Send>, DataError> {
+        let mut raw: Box<dyn Read + Send> = match self {
+            Source::File(path) => {
+                let meta = std::fs::metadata(path)
+                    .map_err(|e| self.error(None, None, format!("cannot read it: {e}")))?;
+                if !meta.is_file() {
+                    return Err(self.error(None, None, "is not a regular file".into()));
+                }
+                let file = std::fs::File::open(path)
+                    .map_err(|e| self.error(None, None, format!("cannot read it: {e}")))?;
+                Box::new(file)
+            }
+            Source::BuiltIn { bytes, .. } => Box::new(*bytes),
+        };
+        let mut magic = [0u8; 2];
+        let mut got = 0;
+        while got < 2 {
+            match raw.read(&mut magic[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) => return Err(self.error(None, None, format!("cannot read it: {e}"))),
+            }
+        }
+        let head = std::io::Cursor::new(magic[..got].to_vec());
+        let stream = head.chain(raw);
+        Ok(if magic[..got] == [0x1f, 0x8b] {
+            Box::new(flate2::read::MultiGzDecoder::new(stream))
+        } else {
+            Box::new(stream)
+        })
+    }
+
+    /// Calls `each(values, label)` for every row, values in `cols.numeric` order. Returns the
+    /// row count and the SHA-256 of the decompressed bytes.
+    pub fn for_each_row(
+        &self,
+        cols: &Columns,
+        each: &mut dyn FnMut(&[f64], Option<bool>),
+    ) -> Result<(usize, String), DataError> {
+        let gz = self.is_gzip()?;
+        let io_error = |e: &std::io::Error, line: Option<u64>| {
+            let what = if gz && e.kind() != std::io::ErrorKind::NotFound {
+                "the gzip stream is corrupt or cut short"
+            } else {
+                "cannot read it"
+            };
+            self.error(line, None, format!("{what}: {e}"))
+        };
+        let mut hashing = Hashing {
+            inner: self.open()?,
+            hasher: Sha256::new(),
+        };
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(BUFFER)
+            .from_reader(&mut hashing);
+        let mut record = csv::ByteRecord::new();
+        let read = |csv: &mut csv::Reader<_>, record: &mut csv::ByteRecord| {
+            csv.read_byte_record(record).map_err(|e| match e.kind() {
+                csv::ErrorKind::Io(io) => io_error(io, e.position().map(|p| p.line())),
+                _ => self.error(e.position().map(|p| p.line()), None, e.to_string()),
+            })
+        };
+        if !read(&mut csv, &mut record)? {
+            return Err(self.error(
+                None,
+                None,
+                "is empty; expected a header row naming the columns, then one row per case".into(),
+            ));
+        }
+        let header = self.header(&record)?;
+        let index = |name: &str| self.find(&header, name);
+        let numeric: Vec<usize> = cols
+            .numeric
+            .iter()
+            .map(|c| index(c))
+            .collect::<Result<_, _>>()?;
+        let label = cols.label.as_deref().map(index).transpose()?;
+        let width = header.len();
+        let mut values = vec![0.0; numeric.len()];
+        let mut rows = 0usize;
+        while read(&mut csv, &mut record)? {
+            let line = record.position().map_or(0, |p| p.line());
+            if record.len() != width {
+                // A blank last line is no row.
+                if record.len() == 1 && record[0].is_empty() {
+                    continue;
+                }
+                return Err(self.error(
+                    Some(line),
+                    None,
+                    format!(
+                        "has {} fields but the header has {width}; every row needs one value per column",
+                        record.len()
+                    ),
+                ));
+            }
+            if std::str::from_utf8(record.as_slice()).is_err() {
+                return Err(self.error(
+                    Some(line),
+                    None,
+                    "holds bytes that are not UTF-8 text".into(),
+                ));
+            }
+            for (v, &j) in values.iter_mut().zip(&numeric) {
+                *v = field::number(&record[j])
+                    .map_err(|p| self.error(Some(line), Some(&header[j]), p))?;
+            }
+            let l = match label {
+                Some(j) => Some(
+                    field::label(&record[j])
+                        .map_err(|p| self.error(Some(line), Some(&header[j]), p))?,
+                ),
+                None => None,
+            };
+            each(&values, l);
+            rows += 1;
+        }
+        if rows == 0 {
+            return Err(self.error(None, None, "has a header but no rows".into()));
+        }
+        drop(csv);
+        // Whatever the CSV reader left unread (nothing, normally) still counts in the hash.
+        std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| io_error(&e, None))?;
+        Ok((rows, format!("{:x}", hashing.hasher.finalize())))
+    }
+
+    fn is_gzip(&self) -> Result<bool, DataError> {
+        let mut magic = [0u8; 2];
+        let n = match self {
+            Source::BuiltIn { bytes, .. } => {
+                let n = bytes.len().min(2);
+                magic[..n].copy_from_slice(&bytes[..n]);
+                n
+            }
+            Source::File(path) => std::fs::File::open(path)
+                .and_then(|f| f.take(2).read(&mut magic))
+                .unwrap_or(0),
+        };
+        Ok(magic[..n] == [0x1f, 0x8b])
+    }
+
+    fn header(&self, record: &csv::ByteRecord) -> Result<Vec<String>, DataError> {
+        let mut names = Vec::with_capacity(record.len());
+        for (i, cell) in record.iter().enumerate() {
+            // A UTF-8 byte-order mark before the first name is not part of it.
+            let cell = if i == 0 {
+                cell.strip_prefix(b"\xef\xbb\xbf").unwrap_or(cell)
+            } else {
+                cell
+            };
+            let name = std::str::from_utf8(cell)
+                .map_err(|_| {
+                    self.error(
+                        Some(1),
+                        None,
+                        "the header holds bytes that are not UTF-8 text".into(),
+                    )
+                })?
+                .trim()
+                .to_string();
+            if names.contains(&name) {
+                return Err(self.error(
+                    Some(1),
+                    Some(&name),
+                    "the header names this column twice; column names must be unique".into(),
+                ));
+            }
+            names.push(name);
+        }
+        Ok(names)
+    }
+
+    fn find(&self, header: &[String], name: &str) -> Result<usize, DataError> {
+        header.iter().position(|h| h == name).ok_or_else(|| {
+            let hint = crate::lab::suggest(name, header.iter().map(String::as_str))
+                .map(|s| format!(" (did you mean {s}?)"))
+                .unwrap_or_default();
+            self.error(
+                Some(1),
+                None,
+                format!(
+                    "has no column {name:?}{hint}; its columns are {}",
+                    header.join(", ")
+                ),
+            )
+        })
+    }
+}
