@@ -20,10 +20,22 @@ pub struct Reflection {
 }
 
 fn metric_text(run: &RunReport) -> String {
-    format!(
+    let mut text = format!(
         "priority_count {}, threshold {}",
         run.summary.priority_count, run.summary.threshold
-    )
+    );
+    if let Some(d) = &run.detection {
+        text.push_str(&format!(
+            ", precision {} ({} of {} alerts are threats), recall {} ({} of {} threats caught)",
+            d.precision,
+            d.tp,
+            d.tp + d.fp,
+            d.recall,
+            d.tp,
+            d.tp + d.fn_
+        ));
+    }
+    text
 }
 
 /// The reflection for `before` -> `after`, with the fields the tool can fill filled.

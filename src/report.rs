@@ -91,6 +91,12 @@ pub struct RunReport {
     /// The priority cases of a large run, compactly encoded (see [`crate::indexset`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_encoded: Option<Encoded>,
+    /// The ground truth's threats, ascending, where the lab has labels: so `compare` can
+    /// tell which threats a change caught or missed. Encoded like the priority set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat_indices: Option<Vec<usize>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat_encoded: Option<Encoded>,
     /// Where the plot was written, as given; null with `--no-plot`.
     pub plot: Option<String>,
     /// The lab's reflection template, every field empty.
@@ -196,6 +202,12 @@ impl Params {
 
 impl RunReport {
     pub fn new(cfg: &RunConfig, out: &Outcome, plot: Option<String>) -> RunReport {
+        let threats: Option<Vec<usize>> = out.labels.as_ref().map(|l| {
+            l.iter()
+                .enumerate()
+                .filter_map(|(i, &t)| t.then_some(i))
+                .collect()
+        });
         RunReport {
             format: FORMAT.to_string(),
             format_version: FORMAT_VERSION,
@@ -211,6 +223,14 @@ impl RunReport {
             priority_indices: (out.priority.len() <= INLINE_LIMIT).then(|| out.priority.clone()),
             priority_encoded: (out.priority.len() > INLINE_LIMIT)
                 .then(|| indexset::encode(&out.priority)),
+            threat_indices: threats
+                .as_ref()
+                .filter(|t| t.len() <= INLINE_LIMIT)
+                .cloned(),
+            threat_encoded: threats
+                .as_ref()
+                .filter(|t| t.len() > INLINE_LIMIT)
+                .map(|t| indexset::encode(t)),
             plot,
             reflection: Ordered(
                 cfg.lab
@@ -231,6 +251,18 @@ impl RunReport {
                 .map_err(|err| format!("priority_encoded: {err}")),
             (Some(_), Some(_)) => Err("has both priority_indices and priority_encoded".into()),
             (None, None) => Err("has neither priority_indices nor priority_encoded".into()),
+        }
+    }
+
+    /// The ground truth's threats, decoded if they were encoded; None in an unlabelled run.
+    pub fn threats(&self) -> Result<Option<Vec<usize>>, String> {
+        match (&self.threat_indices, &self.threat_encoded) {
+            (Some(list), None) => Ok(Some(list.clone())),
+            (None, Some(e)) => indexset::decode(e)
+                .map(Some)
+                .map_err(|err| format!("threat_encoded: {err}")),
+            (Some(_), Some(_)) => Err("has both threat_indices and threat_encoded".into()),
+            (None, None) => Ok(None),
         }
     }
 
@@ -298,6 +330,15 @@ impl RunReport {
         let distributions = &self.params.distributions.0;
         if !distributions.is_empty() && !weights.eq(distributions.iter().map(|(k, _)| k)) {
             return Err("params.weights and params.distributions name different features".into());
+        }
+        let threats = self.threats()?;
+        if threats.is_some() != self.detection.is_some() {
+            return Err("has threat indices without detection metrics, or the reverse".into());
+        }
+        if let (Some(t), Some(d)) = (&threats, &self.detection) {
+            if t.len() as u64 != d.tp + d.fn_ || t.last().is_some_and(|&i| i >= n) {
+                return Err("the threat indices do not agree with detection.tp + detection.fn".into());
+            }
         }
         if self.params.seed.is_some() == self.params.data.is_some() {
             return Err(

@@ -2,6 +2,7 @@
 //! (0 success, 1 runtime error, 2 usage error).
 
 mod compare;
+mod notebook;
 mod parse;
 mod resolve;
 mod run;
@@ -37,6 +38,11 @@ enum Command {
     /// Work with reflection files.
     #[command(subcommand)]
     Reflect(ReflectCommand),
+    /// Print a run's numpy twin: a Python script (or Jupyter notebook) that reproduces the
+    /// run with numpy and scikit-learn and prints its numbers; takes every `run` flag.
+    Notebook(Box<notebook::NotebookArgs>),
+    /// List the built-in labs.
+    Labs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,6 +59,8 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Compare(args) => compare::compare(&args).map(|()| ExitCode::SUCCESS),
         Command::Reflect(ReflectCommand::Check(args)) => compare::check(&args),
+        Command::Notebook(args) => notebook::notebook(&args).map(|()| ExitCode::SUCCESS),
+        Command::Labs => notebook::labs().map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -7,7 +7,7 @@ pub mod render;
 pub use params::describe;
 use params::param_changes;
 
-use crate::report::RunReport;
+use crate::report::{Ordered, RunReport};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -50,6 +50,13 @@ pub struct MetricChange<T> {
 pub struct Metrics {
     pub priority_count: MetricChange<i64>,
     pub threshold: MetricChange<f64>,
+    /// Where both runs have labels: tp, fp, fn, tn.
+    #[serde(flatten)]
+    pub counts: Ordered<MetricChange<i64>>,
+    /// Where both runs have labels: precision, recall, f1, fpr, precision_at_k,
+    /// average_precision and roc_auc (where both define it).
+    #[serde(flatten)]
+    pub rates: Ordered<MetricChange<f64>>,
 }
 
 /// How the priority set moved between two runs of the same population.
@@ -63,6 +70,38 @@ pub struct PriorityChange {
     pub kept: usize,
     /// |before ∩ after| / |before ∪ after|; 1 when both are empty.
     pub jaccard: f64,
+    /// Where the runs have labels: the entered and left cases split into threats and
+    /// benign ones (threats that entered were caught by the change, threats that left are
+    /// now missed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_label: Option<ByLabel>,
+}
+
+/// Entered and left cases by ground truth.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ByLabel {
+    pub entered_threats: Vec<usize>,
+    pub entered_benign: Vec<usize>,
+    pub left_threats: Vec<usize>,
+    pub left_benign: Vec<usize>,
+}
+
+impl ByLabel {
+    fn new(p: &PriorityChange, threats: &[usize]) -> ByLabel {
+        let split = |cases: &[usize]| -> (Vec<usize>, Vec<usize>) {
+            cases
+                .iter()
+                .partition(|c| threats.binary_search(c).is_ok())
+        };
+        let (entered_threats, entered_benign) = split(&p.entered);
+        let (left_threats, left_benign) = split(&p.left);
+        ByLabel {
+            entered_threats,
+            entered_benign,
+            left_threats,
+            left_benign,
+        }
+    }
 }
 
 /// A case at a rank of a top-K list (ranks count from 1).
@@ -138,9 +177,19 @@ pub fn compare(before: &RunReport, after: &RunReport) -> Result<Comparison, Comp
             .map_err(|problem| CompareError::Priority { which, problem })
     };
     let (p0, p1) = (priority(before, "first")?, priority(after, "second")?);
+    let threats = before
+        .threats()
+        .map_err(|problem| CompareError::Priority {
+            which: "first",
+            problem,
+        })?;
     Ok(Comparison {
         metrics: metrics(before, after),
-        priority: same.then(|| priority_change(&p0, &p1)),
+        priority: same.then(|| {
+            let mut change = priority_change(&p0, &p1);
+            change.by_label = threats.as_ref().map(|t| ByLabel::new(&change, t));
+            change
+        }),
         top: same.then(|| top_change(&before.summary.top_indices, &after.summary.top_indices)),
         params,
         population_differs,
@@ -167,19 +216,54 @@ fn metrics(before: &RunReport, after: &RunReport) -> Metrics {
         after.summary.priority_count as i64,
     );
     let (t0, t1) = (before.summary.threshold, after.summary.threshold);
+    let (mut counts, mut rates) = (Ordered::default(), Ordered::default());
+    if let (Some(d0), Some(d1)) = (&before.detection, &after.detection) {
+        for (name, a, b) in [
+            ("tp", d0.tp, d1.tp),
+            ("fp", d0.fp, d1.fp),
+            ("fn", d0.fn_, d1.fn_),
+            ("tn", d0.tn, d1.tn),
+        ] {
+            let (a, b) = (a as i64, b as i64);
+            counts.0.push((name.to_string(), count_change(a, b)));
+        }
+        for (name, a, b) in [
+            ("precision", Some(d0.precision), Some(d1.precision)),
+            ("recall", Some(d0.recall), Some(d1.recall)),
+            ("f1", Some(d0.f1), Some(d1.f1)),
+            ("fpr", Some(d0.fpr), Some(d1.fpr)),
+            ("precision_at_k", Some(d0.precision_at_k), Some(d1.precision_at_k)),
+            ("average_precision", Some(d0.average_precision), Some(d1.average_precision)),
+            ("roc_auc", d0.roc_auc, d1.roc_auc),
+        ] {
+            if let (Some(a), Some(b)) = (a, b) {
+                rates.0.push((name.to_string(), float_change(a, b)));
+            }
+        }
+    }
     Metrics {
-        priority_count: MetricChange {
-            old: c0,
-            new: c1,
-            diff: c1 - c0,
-            relative: relative((c1 - c0) as f64, c0 as f64),
-        },
-        threshold: MetricChange {
-            old: t0,
-            new: t1,
-            diff: t1 - t0,
-            relative: relative(t1 - t0, t0),
-        },
+        counts,
+        rates,
+        priority_count: count_change(c0, c1),
+        threshold: float_change(t0, t1),
+    }
+}
+
+fn count_change(old: i64, new: i64) -> MetricChange<i64> {
+    MetricChange {
+        old,
+        new,
+        diff: new - old,
+        relative: relative((new - old) as f64, old as f64),
+    }
+}
+
+fn float_change(old: f64, new: f64) -> MetricChange<f64> {
+    MetricChange {
+        old,
+        new,
+        diff: new - old,
+        relative: relative(new - old, old),
     }
 }
 
@@ -220,6 +304,7 @@ pub fn priority_change(before: &[usize], after: &[usize]) -> PriorityChange {
         left,
         kept,
         jaccard,
+        by_label: None,
     }
 }
 

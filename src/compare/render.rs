@@ -176,6 +176,8 @@ pub fn table(c: &Comparison, st: &Style) -> String {
             float_change(&m.threshold, st),
         ],
     ];
+    let mut rows = rows;
+    rows.extend(detection_rows(m, st));
     out.push_str(&align(&rows, "  "));
 
     let _ = writeln!(out, "\n{}", st.heading("Priority cases"));
@@ -201,7 +203,46 @@ pub fn table(c: &Comparison, st: &Style) -> String {
     out
 }
 
+/// The detection metrics' rows (name, before, after, change), where the runs have labels.
+fn detection_rows(m: &super::Metrics, st: &Style) -> Vec<Vec<String>> {
+    let counts = m.counts.0.iter().map(|(name, c)| {
+        vec![
+            name.clone(),
+            c.old.to_string(),
+            c.new.to_string(),
+            count_change(c),
+        ]
+    });
+    let rates = m.rates.0.iter().map(|(name, r)| {
+        vec![
+            name.clone(),
+            st.float(r.old),
+            st.float(r.new),
+            float_change(r, st),
+        ]
+    });
+    counts.chain(rates).collect()
+}
+
 fn priority_rows(p: &PriorityChange, st: &Style, sep: &str) -> Vec<Vec<String>> {
+    let mut rows = priority_set_rows(p, st, sep);
+    if let Some(b) = &p.by_label {
+        for (name, cases, code) in [
+            ("threats caught (entered)", &b.entered_threats, "32"),
+            ("false alarms added (entered)", &b.entered_benign, "31"),
+            ("threats now missed (left)", &b.left_threats, "31"),
+            ("false alarms removed (left)", &b.left_benign, "32"),
+        ] {
+            rows.push(vec![
+                format!("{name} ({})", cases.len()),
+                st.paint(code, &list(cases, sep)),
+            ]);
+        }
+    }
+    rows
+}
+
+fn priority_set_rows(p: &PriorityChange, st: &Style, sep: &str) -> Vec<Vec<String>> {
     vec![
         vec![
             format!("entered ({})", p.entered.len()),
@@ -253,6 +294,9 @@ pub fn markdown(c: &Comparison, st: &Style) -> String {
         st.float(m.threshold.new),
         float_change(&m.threshold, &st)
     );
+    for row in detection_rows(m, &st) {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+    }
     out.push_str("\n### Priority cases\n\n");
     match &c.priority {
         None => {
