@@ -16,6 +16,101 @@ fn py_str(s: &str) -> String {
     serde_json::to_string(s).expect("a string always serializes")
 }
 
+/// Names the twin's own code uses, which no feature may shadow.
+const TAKEN: [&str; 53] = [
+    "json",
+    "warnings",
+    "np",
+    "pd",
+    "matplotlib",
+    "plt",
+    "rng",
+    "n",
+    "df",
+    "risk_score",
+    "threshold",
+    "priority",
+    "summary",
+    "result",
+    "y",
+    "pred",
+    "top",
+    "tn",
+    "fp",
+    "fn",
+    "tp",
+    "detection",
+    "average_precision_score",
+    "confusion_matrix",
+    "f1_score",
+    "precision_score",
+    "recall_score",
+    "roc_auc_score",
+    "False",
+    "None",
+    "True",
+    "and",
+    "as",
+    "assert",
+    "async",
+    "await",
+    "break",
+    "class",
+    "continue",
+    "def",
+    "del",
+    "elif",
+    "else",
+    "except",
+    "finally",
+    "for",
+    "from",
+    "global",
+    "if",
+    "import",
+    "in",
+    "is",
+    "lambda",
+];
+const KEYWORDS: [&str; 10] = [
+    "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+];
+
+/// A Python variable for each name (features, the label, the plotted column): the name itself
+/// where it is a plain identifier nobody else uses, otherwise a cleaned, unique variant.
+fn variables(names: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        let mut v: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        if v.is_empty() || v.starts_with(|c: char| c.is_ascii_digit()) {
+            v.insert_str(0, "col_");
+        }
+        let clash = |v: &str, out: &[String]| {
+            TAKEN.contains(&v)
+                || KEYWORDS.contains(&v)
+                || v.ends_with("_scaled")
+                || out.iter().any(|o| o == v)
+        };
+        let base = v.clone();
+        let mut k = 1;
+        while clash(&v, &out) {
+            v = format!("{base}_{k}");
+            k += 1;
+        }
+        out.push(v);
+    }
+    out
+}
+
 /// The data file a data run's twin reads, and its label column.
 #[derive(Clone, Debug)]
 pub struct DataTwin {
@@ -24,12 +119,31 @@ pub struct DataTwin {
 }
 
 /// The twin as cells: (is_code, text). The script is the cells joined by blank lines.
-pub fn cells(cfg: &RunConfig, data: Option<&DataTwin>, command: &str, plot: &str) -> Vec<(bool, String)> {
+pub fn cells(
+    cfg: &RunConfig,
+    data: Option<&DataTwin>,
+    command: &str,
+    plot: &str,
+) -> Vec<(bool, String)> {
     let lab = &cfg.lab;
     let labelled = lab.labels.is_some();
+    let mut names: Vec<&str> = lab.features.iter().map(|f| f.name.as_str()).collect();
+    let label_at = lab.labels.as_ref().map(|l| {
+        names.push(&l.name);
+        names.len() - 1
+    });
+    let plot_at = lab.feature_index(&lab.plot.x).unwrap_or_else(|| {
+        names.push(&lab.plot.x);
+        names.len() - 1
+    });
+    let vars = variables(&names);
+    let label_var = label_at.map(|i| vars[i].as_str()).unwrap_or("threat");
+    let plot_var = &vars[plot_at];
     let mut out = Vec::new();
     let mut head = format!("# {}\n#\n# The numpy twin of `{command}`:\n", lab.title);
-    head.push_str("# the same cases, scores, threshold and priority set as anomaly-lab, to the bit.\n");
+    head.push_str(
+        "# the same cases, scores, threshold and priority set as anomaly-lab, to the bit.\n",
+    );
     head.push_str("# Its last line of output is one JSON object with the run's numbers.\n");
     out.push((false, head));
 
@@ -41,7 +155,8 @@ pub fn cells(cfg: &RunConfig, data: Option<&DataTwin>, command: &str, plot: &str
     if data.is_some() {
         imports.push_str("import pandas as pd\n");
     }
-    imports.push_str("import matplotlib\nmatplotlib.use(\"Agg\")\nimport matplotlib.pyplot as plt\n");
+    imports
+        .push_str("import matplotlib\nmatplotlib.use(\"Agg\")\nimport matplotlib.pyplot as plt\n");
     if labelled {
         imports.push_str(
             "from sklearn.metrics import (average_precision_score, confusion_matrix, f1_score,\n\
@@ -58,31 +173,38 @@ pub fn cells(cfg: &RunConfig, data: Option<&DataTwin>, command: &str, plot: &str
             if let Some(l) = &lab.labels {
                 let _ = writeln!(
                     cases,
-                    "{} = rng.random(n) < {}  # ground truth, drawn first; never a score input",
-                    l.name,
+                    "{label_var} = rng.random(n) < {}  # ground truth, drawn first; never a score input",
                     py_float(l.prevalence.unwrap_or(0.0))
                 );
             }
-            for f in &lab.features {
+            for (f, var) in lab.features.iter().zip(&vars) {
                 let d = f.distribution.expect("a generated lab has distributions");
-                let _ = writeln!(cases, "{} = {}", f.name, d.numpy("n"));
-                if let (Some(t), Some(l)) = (&f.threat, &lab.labels) {
-                    let size = format!("int({}.sum())", l.name);
-                    let _ = writeln!(cases, "{}[{}] = {}", f.name, l.name, t.numpy(&size));
+                let _ = writeln!(cases, "{var} = {}", d.numpy("n"));
+                if let (Some(t), Some(_)) = (&f.threat, &lab.labels) {
+                    let size = format!("int({label_var}.sum())");
+                    let _ = writeln!(cases, "{var}[{label_var}] = {}", t.numpy(&size));
                 }
             }
         }
         Some(d) => {
             let _ = writeln!(cases, "df = pd.read_csv({})", py_str(&d.file));
             let _ = writeln!(cases, "n = len(df)");
-            for f in &lab.features {
-                let _ = writeln!(cases, "{0} = df[{1}].to_numpy(dtype=float)", f.name, py_str(&f.name));
+            for (f, var) in lab.features.iter().zip(&vars) {
+                let _ = writeln!(
+                    cases,
+                    "{var} = df[{}].to_numpy(dtype=float)",
+                    py_str(&f.name)
+                );
             }
-            if let (Some(label), Some(l)) = (&d.label, &lab.labels) {
-                let _ = writeln!(cases, "{} = df[{}].to_numpy() == 1", l.name, py_str(label));
+            if let Some(label) = &d.label {
+                let _ = writeln!(cases, "{label_var} = df[{}].to_numpy() == 1", py_str(label));
             }
-            if !lab.features.iter().any(|f| f.name == lab.plot.x) {
-                let _ = writeln!(cases, "{0} = df[{1}].to_numpy(dtype=float)", lab.plot.x, py_str(&lab.plot.x));
+            if plot_at >= lab.features.len() + usize::from(label_at.is_some()) {
+                let _ = writeln!(
+                    cases,
+                    "{plot_var} = df[{}].to_numpy(dtype=float)",
+                    py_str(&lab.plot.x)
+                );
             }
         }
     }
@@ -90,12 +212,12 @@ pub fn cells(cfg: &RunConfig, data: Option<&DataTwin>, command: &str, plot: &str
 
     let mut score = String::new();
     let mut terms = Vec::new();
-    for f in &lab.features {
+    for (f, var) in lab.features.iter().zip(&vars) {
         let used = if f.scale == Scale::None {
-            f.name.clone()
+            var.clone()
         } else {
-            let name = format!("{}_scaled", f.name);
-            let _ = writeln!(score, "{name} = {}", f.scale.numpy(&f.name));
+            let name = format!("{var}_scaled");
+            let _ = writeln!(score, "{name} = {}", f.scale.numpy(var));
             name
         };
         terms.push(format!("{}*{used}", py_float(f.weight)));
@@ -103,7 +225,11 @@ pub fn cells(cfg: &RunConfig, data: Option<&DataTwin>, command: &str, plot: &str
     let _ = writeln!(score, "risk_score = {}", terms.join(" + "));
     match cfg.cut {
         Cut::Quantile(q) => {
-            let _ = writeln!(score, "threshold = float(np.quantile(risk_score, {}))", py_float(q));
+            let _ = writeln!(
+                score,
+                "threshold = float(np.quantile(risk_score, {}))",
+                py_float(q)
+            );
         }
         Cut::Threshold(t) => {
             let _ = writeln!(score, "threshold = {}", py_float(t));
@@ -115,14 +241,12 @@ pub fn cells(cfg: &RunConfig, data: Option<&DataTwin>, command: &str, plot: &str
     let mut fig = String::from("plt.figure(figsize=(6, 3))\n");
     let _ = writeln!(
         fig,
-        "plt.scatter({}, risk_score, c=priority, cmap=\"coolwarm\", s=24)",
-        lab.plot.x
+        "plt.scatter({plot_var}, risk_score, c=priority, cmap=\"coolwarm\", s=24)"
     );
-    if let Some(l) = &lab.labels {
+    if labelled {
         let _ = writeln!(
             fig,
-            "plt.scatter({0}[{1}], risk_score[{1}], facecolors=\"none\", edgecolors=\"black\", s=60)  # threats",
-            lab.plot.x, l.name
+            "plt.scatter({plot_var}[{label_var}], risk_score[{label_var}], facecolors=\"none\", edgecolors=\"black\", s=60)  # threats"
         );
     }
     let _ = writeln!(fig, "plt.xlabel({})", py_str(&lab.plot.x_label));
@@ -132,15 +256,20 @@ pub fn cells(cfg: &RunConfig, data: Option<&DataTwin>, command: &str, plot: &str
     out.push((true, fig));
 
     let mut summary = String::from("summary = {\n");
-    summary.push_str("    \"priority_count\": int(priority.sum()),\n    \"threshold\": threshold,\n");
+    summary
+        .push_str("    \"priority_count\": int(priority.sum()),\n    \"threshold\": threshold,\n");
     let _ = writeln!(
         summary,
         "    \"top_indices\": np.argsort(risk_score, kind=\"stable\")[::-1][:{}].tolist(),",
         cfg.top_k
     );
-    let _ = writeln!(summary, "    \"review_note\": {},\n}}", py_str(&lab.review_note));
+    let _ = writeln!(
+        summary,
+        "    \"review_note\": {},\n}}",
+        py_str(&lab.review_note)
+    );
     let mut result = String::from("result = {\"summary\": summary}\n");
-    if let Some(l) = &lab.labels {
+    if labelled {
         let _ = write!(
             summary,
             "\n# Detection against the ground truth, with scikit-learn.\n\
@@ -161,7 +290,7 @@ pub fn cells(cfg: &RunConfig, data: Option<&DataTwin>, command: &str, plot: &str
              \x20       \"average_precision\": float(average_precision_score(y, risk_score)),\n\
              \x20       \"roc_auc\": float(roc_auc_score(y, risk_score)) if 0 < y.sum() < n else None,\n\
              \x20   }}\n",
-            l.name,
+            label_var,
             k = cfg.top_k
         );
         result = String::from("result = {\"summary\": summary, \"detection\": detection}\n");

@@ -337,7 +337,9 @@ impl RunReport {
         }
         if let (Some(t), Some(d)) = (&threats, &self.detection) {
             if t.len() as u64 != d.tp + d.fn_ || t.last().is_some_and(|&i| i >= n) {
-                return Err("the threat indices do not agree with detection.tp + detection.fn".into());
+                return Err(
+                    "the threat indices do not agree with detection.tp + detection.fn".into(),
+                );
             }
         }
         if self.params.seed.is_some() == self.params.data.is_some() {

@@ -8,7 +8,7 @@ use anomaly_lab::detect::{Curve, Detection, confusion};
 use anomaly_lab::lab::{Feature, Lab, Labels};
 use anomaly_lab::numpy::{self, Normal, reduce};
 use anomaly_lab::run::{Cut, RunConfig, simulate};
-use common::{f, fixture, hex, sha_f64, sha_idx};
+use common::{Expected, f, fixture, hex, sha_f64, sha_idx};
 use rand::distr::Distribution;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -43,52 +43,6 @@ fn sums_means_and_stds_match_numpy_across_pairwise_branches() {
         assert_eq!(hex(reduce::sum(&x)), c.sum, "sum, {what}");
         assert_eq!(hex(reduce::mean(&x)), c.mean, "mean, {what}");
         assert_eq!(hex(reduce::std(&x)), c.std, "std, {what}");
-    }
-}
-
-/// The `detection` object as the fixtures write it: counts as integers, floats as bits.
-#[derive(Deserialize, Debug)]
-struct Expected {
-    tp: u64,
-    fp: u64,
-    #[serde(rename = "fn")]
-    fn_: u64,
-    tn: u64,
-    precision: String,
-    recall: String,
-    f1: String,
-    fpr: String,
-    precision_at_k: String,
-    k: usize,
-    average_precision: String,
-    roc_auc: Option<String>,
-}
-
-impl Expected {
-    fn check(&self, d: &Detection) -> Result<(), String> {
-        let bits = |x: f64| hex(x);
-        let got = (
-            (d.tp, d.fp, d.fn_, d.tn, d.k),
-            [d.precision, d.recall, d.f1, d.fpr, d.precision_at_k].map(bits),
-            (bits(d.average_precision), d.roc_auc.map(bits)),
-        );
-        let want = (
-            (self.tp, self.fp, self.fn_, self.tn, self.k),
-            [
-                &self.precision,
-                &self.recall,
-                &self.f1,
-                &self.fpr,
-                &self.precision_at_k,
-            ]
-            .map(|s| s.clone()),
-            (self.average_precision.clone(), self.roc_auc.clone()),
-        );
-        if got == want {
-            Ok(())
-        } else {
-            Err(format!("got {got:?}\nwant {want:?}"))
-        }
     }
 }
 

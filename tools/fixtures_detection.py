@@ -190,3 +190,51 @@ def labelled_runs(draw, base_lab, sha, sha_idx):
         seed = rs.choice([rs.randrange(0, 100), rs.randrange(0, 2**64)])
         add(lab, seed, n, cut, rs.choice([0, 1, 5, 10]))
     return cases
+
+
+def pr_digest(y, score):
+    """precision_recall_curve as its length and the SHA-256 of precision, recall and
+    thresholds (little-endian doubles, one array after the other)."""
+    import hashlib
+    p, r, t = precision_recall_curve(y, score)
+    h = hashlib.sha256()
+    for a in (p, r, t):
+        h.update(np.ascontiguousarray(a, dtype="<f8").tobytes())
+    return {"points": int(len(p)), "sha256": h.hexdigest()}
+
+
+def data_runs(root):
+    """Scoring the shipped KDD SMTP export with pandas, numpy and scikit-learn: score = the
+    weighted sum of the named columns (raw, or z-scored with numpy), cut, top K, detection."""
+    import pandas as pd
+    df = pd.read_csv(root / "lab" / "kdd_smtp.csv.gz")
+    y = df["attack"].to_numpy().astype(int)
+    cases = []
+    combos = [
+        ({"src_bytes": 0.5, "dst_bytes": 0.3, "duration": 0.2}, "none", {"quantile": 0.8}, 5),
+        ({"src_bytes": -0.6, "dst_bytes": -0.4}, "none", {"quantile": 0.99}, 10),
+        ({"duration": 0.2, "src_bytes": 0.5, "dst_bytes": 0.3}, "zscore", {"quantile": 0.99}, 10),
+        ({"src_bytes": -1.0}, "minmax", {"quantile": 0.95}, 3),
+        ({"dst_bytes": 1.0, "duration": -0.25}, "none", {"threshold": 5.9}, 0),
+    ]
+    for weights, scale, cut, k in combos:
+        score = None
+        for name, w in weights.items():
+            x = df[name].to_numpy(dtype=float)
+            if scale == "zscore":
+                x = (x - x.mean()) / x.std()
+            elif scale == "minmax":
+                x = (x - x.min()) / (x.max() - x.min())
+            term = w * x
+            score = term if score is None else score + term
+        threshold = float(np.quantile(score, cut["quantile"])) if "quantile" in cut else cut["threshold"]
+        top = np.argsort(score, kind="stable")[::-1][:k]
+        cases.append({
+            "weights": weights, "scale": scale, "cut": {key: bits(v) for key, v in cut.items()},
+            "top_k": k, "threshold": bits(threshold),
+            "priority_count": int((score >= threshold).sum()),
+            "top_indices": [int(i) for i in top],
+            "detection": detection(y, score, threshold, k, top),
+            "pr": pr_digest(y, score),
+        })
+    return cases

@@ -214,14 +214,16 @@ def main():
         "large": lambda: [large()],
         "reductions": det.reductions, "detection": det.metric_cases,
         "labelled": lambda: det.labelled_runs(draw, telemetry, sha, sha_idx),
+        "data": lambda: det.data_runs(ROOT),
     }
     wanted = sys.argv[1:] or list(sets)
     for name in wanted:
         data = sets[name]()
         set_meta = meta
-        if name in ("detection", "labelled"):
+        if name in ("detection", "labelled", "data"):
+            import pandas
             import sklearn
-            set_meta = dict(meta, sklearn=sklearn.__version__)
+            set_meta = dict(meta, sklearn=sklearn.__version__, pandas=pandas.__version__)
         path = OUT / f"{name}.json"
         path.write_text(json.dumps({"meta": set_meta, "cases": data}, indent=1) + "\n")
         print(f"wrote {path.relative_to(ROOT)} ({len(data)} cases)")

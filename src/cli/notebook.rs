@@ -47,6 +47,8 @@ pub fn labs() -> Result<()> {
     for (name, _, about) in lab::BUILT_IN {
         text.push_str(&format!("  {name:<10} {about}\n"));
     }
-    text.push_str("Any other lab is a file: `anomaly-lab run --lab path/to/lab.toml` (lab/FORMAT.md).\n");
+    text.push_str(
+        "Any other lab is a file: `anomaly-lab run --lab path/to/lab.toml` (lab/FORMAT.md).\n",
+    );
     fsx::print_stdout(&text)
 }

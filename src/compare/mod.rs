@@ -89,9 +89,7 @@ pub struct ByLabel {
 impl ByLabel {
     fn new(p: &PriorityChange, threats: &[usize]) -> ByLabel {
         let split = |cases: &[usize]| -> (Vec<usize>, Vec<usize>) {
-            cases
-                .iter()
-                .partition(|c| threats.binary_search(c).is_ok())
+            cases.iter().partition(|c| threats.binary_search(c).is_ok())
         };
         let (entered_threats, entered_benign) = split(&p.entered);
         let (left_threats, left_benign) = split(&p.left);
@@ -177,12 +175,10 @@ pub fn compare(before: &RunReport, after: &RunReport) -> Result<Comparison, Comp
             .map_err(|problem| CompareError::Priority { which, problem })
     };
     let (p0, p1) = (priority(before, "first")?, priority(after, "second")?);
-    let threats = before
-        .threats()
-        .map_err(|problem| CompareError::Priority {
-            which: "first",
-            problem,
-        })?;
+    let threats = before.threats().map_err(|problem| CompareError::Priority {
+        which: "first",
+        problem,
+    })?;
     Ok(Comparison {
         metrics: metrics(before, after),
         priority: same.then(|| {
@@ -232,8 +228,16 @@ fn metrics(before: &RunReport, after: &RunReport) -> Metrics {
             ("recall", Some(d0.recall), Some(d1.recall)),
             ("f1", Some(d0.f1), Some(d1.f1)),
             ("fpr", Some(d0.fpr), Some(d1.fpr)),
-            ("precision_at_k", Some(d0.precision_at_k), Some(d1.precision_at_k)),
-            ("average_precision", Some(d0.average_precision), Some(d1.average_precision)),
+            (
+                "precision_at_k",
+                Some(d0.precision_at_k),
+                Some(d1.precision_at_k),
+            ),
+            (
+                "average_precision",
+                Some(d0.average_precision),
+                Some(d1.average_precision),
+            ),
             ("roc_auc", d0.roc_auc, d1.roc_auc),
         ] {
             if let (Some(a), Some(b)) = (a, b) {

@@ -146,3 +146,49 @@ impl Summary {
         Ok(())
     }
 }
+
+/// The `detection` object as the fixtures write it: counts as integers, floats as bits.
+#[derive(Deserialize, Debug)]
+pub struct Expected {
+    pub tp: u64,
+    pub fp: u64,
+    #[serde(rename = "fn")]
+    pub fn_: u64,
+    pub tn: u64,
+    pub precision: String,
+    pub recall: String,
+    pub f1: String,
+    pub fpr: String,
+    pub precision_at_k: String,
+    pub k: usize,
+    pub average_precision: String,
+    pub roc_auc: Option<String>,
+}
+
+impl Expected {
+    pub fn check(&self, d: &anomaly_lab::detect::Detection) -> Result<(), String> {
+        let bits = |x: f64| hex(x);
+        let got = (
+            (d.tp, d.fp, d.fn_, d.tn, d.k),
+            [d.precision, d.recall, d.f1, d.fpr, d.precision_at_k].map(bits),
+            (bits(d.average_precision), d.roc_auc.map(bits)),
+        );
+        let want = (
+            (self.tp, self.fp, self.fn_, self.tn, self.k),
+            [
+                &self.precision,
+                &self.recall,
+                &self.f1,
+                &self.fpr,
+                &self.precision_at_k,
+            ]
+            .map(|s| s.clone()),
+            (self.average_precision.clone(), self.roc_auc.clone()),
+        );
+        if got == want {
+            Ok(())
+        } else {
+            Err(format!("got {got:?}\nwant {want:?}"))
+        }
+    }
+}
