@@ -82,6 +82,21 @@ impl Detection {
     }
 }
 
+/// Every score and the threats' scores, each sorted descending.
+pub fn sorted_descending(scores: &[f64], labels: &[bool]) -> (Vec<f64>, Vec<f64>) {
+    let mut all = scores.to_vec();
+    crate::stats::sort_ascending(&mut all);
+    all.reverse();
+    let mut threats: Vec<f64> = scores
+        .iter()
+        .zip(labels)
+        .filter_map(|(&s, &l)| l.then_some(s))
+        .collect();
+    crate::stats::sort_ascending(&mut threats);
+    threats.reverse();
+    (all, threats)
+}
+
 /// scikit-learn's `_binary_clf_curve`: one point per distinct score, highest first, with
 /// the threats (`tps`) and benign cases (`fps`) scoring at or above it.
 #[derive(Clone, Debug, PartialEq)]
@@ -111,15 +126,7 @@ impl Curve {
     /// The curve of `scores` (finite) against their labels. Sorts a copy of the scores and
     /// of the threats' scores, then merges equal scores into one point.
     pub fn new(scores: &[f64], labels: &[bool]) -> Curve {
-        let descending = |a: &f64, b: &f64| b.partial_cmp(a).expect("scores are finite");
-        let mut all = scores.to_vec();
-        all.sort_unstable_by(descending);
-        let mut threats: Vec<f64> = scores
-            .iter()
-            .zip(labels)
-            .filter_map(|(&s, &l)| l.then_some(s))
-            .collect();
-        threats.sort_unstable_by(descending);
+        let (all, threats) = sorted_descending(scores, labels);
         Curve::from_sorted(&all, &threats)
     }
 

@@ -43,7 +43,16 @@ struct PrDigest {
 }
 
 #[derive(Deserialize)]
+struct SweepRow {
+    quantile: String,
+    threshold: String,
+    priority_count: u64,
+    tp: u64,
+}
+
+#[derive(Deserialize)]
 struct DataCase {
+    sweep: Vec<SweepRow>,
     weights: serde_json::Map<String, Value>,
     scale: Scale,
     cut: BTreeMap<String, String>,
@@ -418,4 +427,79 @@ fn the_built_in_kdd_lab_runs_from_any_directory() {
         30
     );
     assert!(dir.path().join("kdd-plot.png").is_file());
+}
+
+#[test]
+fn sweep_rows_and_curves_match_numpy_and_scikit_learn_on_kdd() {
+    let cases: Vec<DataCase> = fixture("data.json");
+    let dir = tempfile::tempdir().unwrap();
+    for (i, c) in cases
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.scale == Scale::None)
+    {
+        let weights: Vec<String> = c
+            .weights
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.as_f64().unwrap()))
+            .collect();
+        let qs: Vec<String> = c.sweep.iter().map(|r| f(&r.quantile).to_string()).collect();
+        let weights = weights.join(",");
+        let qs = qs.join(",");
+        let out = cmd(dir.path())
+            .args([
+                "sweep",
+                "--data",
+                kdd().to_str().unwrap(),
+                "--weights",
+                &weights,
+            ])
+            .args([
+                "--label",
+                "attack",
+                "--quantiles",
+                &qs,
+                "--format",
+                "json",
+                "--no-plot",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for (row, want) in v["rows"].as_array().unwrap().iter().zip(&c.sweep) {
+            assert_eq!(
+                hex(row["threshold"].as_f64().unwrap()),
+                want.threshold,
+                "case {i}"
+            );
+            assert_eq!(row["priority_count"], want.priority_count, "case {i}");
+            assert_eq!(row["tp"], want.tp, "case {i}");
+        }
+        let pr = &v["pr_curve"];
+        let mut h = Sha256::new();
+        for key in ["precision", "recall", "thresholds"] {
+            for x in pr[key].as_array().unwrap() {
+                h.update(x.as_f64().unwrap().to_le_bytes());
+            }
+        }
+        assert_eq!(
+            pr["precision"].as_array().unwrap().len(),
+            c.pr.points,
+            "case {i}"
+        );
+        assert_eq!(
+            format!("{:x}", h.finalize()),
+            c.pr.sha256,
+            "case {i}: pr_curve"
+        );
+        assert_eq!(
+            hex(v["average_precision"].as_f64().unwrap()),
+            c.detection.average_precision
+        );
+    }
 }

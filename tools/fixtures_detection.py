@@ -236,5 +236,9 @@ def data_runs(root):
             "top_indices": [int(i) for i in top],
             "detection": detection(y, score, threshold, k, top),
             "pr": pr_digest(y, score),
+            "sweep": [{"quantile": bits(q), "threshold": bits(np.quantile(score, q)),
+                       "priority_count": int((score >= np.quantile(score, q)).sum()),
+                       "tp": int(((score >= np.quantile(score, q)) & (y == 1)).sum())}
+                      for q in [0.0, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0]],
         })
     return cases

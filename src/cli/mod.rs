@@ -6,6 +6,7 @@ mod notebook;
 mod parse;
 mod resolve;
 mod run;
+mod sweep;
 
 use crate::error::UsageError;
 use clap::{Parser, Subcommand};
@@ -41,6 +42,9 @@ enum Command {
     /// Print a run's numpy twin: a Python script (or Jupyter notebook) that reproduces the
     /// run with numpy and scikit-learn and prints its numbers; takes every `run` flag.
     Notebook(Box<notebook::NotebookArgs>),
+    /// Cut the run's population at many quantiles or thresholds: the review queue's size
+    /// and, with labels, precision and recall at each; draws the trade-off.
+    Sweep(Box<sweep::SweepArgs>),
     /// List the built-in labs.
     Labs,
 }
@@ -61,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Reflect(ReflectCommand::Check(args)) => compare::check(&args),
         Command::Notebook(args) => notebook::notebook(&args).map(|()| ExitCode::SUCCESS),
         Command::Labs => notebook::labs().map(|()| ExitCode::SUCCESS),
+        Command::Sweep(args) => sweep::sweep(&args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -74,5 +79,17 @@ pub fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks over every command and flag (hyperfine's verify_app).
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

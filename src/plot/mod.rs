@@ -5,6 +5,7 @@
 //! Rendering is pure (data in, bytes out); writing the file is the caller's job.
 
 mod density;
+pub mod lines;
 mod raster;
 mod text;
 pub mod ticks;

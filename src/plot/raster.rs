@@ -52,6 +52,24 @@ impl Canvas {
         }
     }
 
+    /// Paints towards `rgb` with at least `alpha` of it, never less than the pixel already
+    /// has of it, so overlapping strokes of one line do not darken where they meet.
+    pub fn max_blend_at(&mut self, x: i64, y: i64, rgb: [u8; 3], alpha: f64) {
+        if !((0..i64::from(self.width)).contains(&x) && (0..i64::from(self.height)).contains(&y)) {
+            return;
+        }
+        let i = (y as usize * self.width as usize + x as usize) * 3;
+        for (dst, &src) in self.rgb[i..i + 3].iter_mut().zip(&rgb) {
+            let target = 255.0 * (1.0 - alpha) + f64::from(src) * alpha;
+            let mixed = if f64::from(src) < 255.0 {
+                f64::from(*dst).min(target.max(f64::from(src)))
+            } else {
+                f64::from(*dst)
+            };
+            *dst = mixed.round() as u8;
+        }
+    }
+
     fn blend(&mut self, x: u32, y: u32, rgb: [u8; 3], alpha: f64) {
         let i = (y as usize * self.width as usize + x as usize) * 3;
         for (dst, &src) in self.rgb[i..i + 3].iter_mut().zip(&rgb) {

@@ -1,0 +1,220 @@
+//! The threshold sweep: many cuts over one scored population, sorted once. Each row is
+//! what a run at that cut would report: the threshold, the review queue's size and, with
+//! labels, the confusion counts and rates (the same definitions as [`crate::detect`]).
+
+use crate::detect::{Curve, PrCurve, RocCurve};
+use crate::stats::quantile_sorted_descending;
+use serde::Serialize;
+
+/// The cuts to try.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cuts {
+    Quantiles(Vec<f64>),
+    Thresholds(Vec<f64>),
+}
+
+/// One cut's numbers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Row {
+    /// The quantile asked for; null for an absolute threshold.
+    pub quantile: Option<f64>,
+    pub threshold: f64,
+    /// Cases at or above the threshold: the review queue.
+    pub priority_count: u64,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub detection: Option<RowDetection>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RowDetection {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub fpr: f64,
+    pub tp: u64,
+    pub fp: u64,
+    #[serde(rename = "fn")]
+    pub fn_: u64,
+}
+
+/// The population, sorted once: every score and the threats' scores, highest first.
+#[derive(Clone, Debug)]
+pub struct Sorted {
+    pub all: Vec<f64>,
+    pub threats: Option<Vec<f64>>,
+}
+
+impl Sorted {
+    pub fn new(scores: &[f64], labels: Option<&[bool]>) -> Sorted {
+        match labels {
+            Some(labels) => {
+                let (all, threats) = crate::detect::sorted_descending(scores, labels);
+                Sorted {
+                    all,
+                    threats: Some(threats),
+                }
+            }
+            None => {
+                let mut all = scores.to_vec();
+                crate::stats::sort_ascending(&mut all);
+                all.reverse();
+                Sorted { all, threats: None }
+            }
+        }
+    }
+
+    /// How many of `desc` (sorted descending) are >= t.
+    fn at_or_above(desc: &[f64], t: f64) -> u64 {
+        desc.partition_point(|&s| s >= t) as u64
+    }
+
+    /// One row for a threshold (and the quantile it came from).
+    pub fn row(&self, quantile: Option<f64>, threshold: f64) -> Row {
+        let flagged = Self::at_or_above(&self.all, threshold);
+        let detection = self.threats.as_ref().map(|threats| {
+            let positives = threats.len() as u64;
+            let negatives = self.all.len() as u64 - positives;
+            let tp = Self::at_or_above(threats, threshold);
+            let fp = flagged - tp;
+            let fn_ = positives - tp;
+            let ratio = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+            RowDetection {
+                precision: ratio(tp, flagged),
+                recall: ratio(tp, positives),
+                f1: ratio(2 * tp, 2 * tp + fp + fn_),
+                fpr: ratio(fp, negatives),
+                tp,
+                fp,
+                fn_,
+            }
+        });
+        Row {
+            quantile,
+            threshold,
+            priority_count: flagged,
+            detection,
+        }
+    }
+
+    /// Every cut's row, in the order given. A quantile's threshold is `np.quantile`'s.
+    pub fn rows(&self, cuts: &Cuts) -> Vec<Row> {
+        match cuts {
+            Cuts::Quantiles(qs) => qs
+                .iter()
+                .map(|&q| self.row(Some(q), quantile_sorted_descending(&self.all, q)))
+                .collect(),
+            Cuts::Thresholds(ts) => ts.iter().map(|&t| self.row(None, t)).collect(),
+        }
+    }
+
+    /// The threshold-free curves, where there are labels.
+    pub fn curves(&self) -> Option<Curves> {
+        let threats = self.threats.as_ref()?;
+        let curve = Curve::from_sorted(&self.all, threats);
+        Some(Curves {
+            pr_curve: curve.pr_curve(),
+            roc_curve: curve.roc_curve(),
+            average_precision: curve.average_precision(),
+            roc_auc: curve.roc_auc(),
+        })
+    }
+}
+
+/// scikit-learn's curves and their areas.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Curves {
+    pub pr_curve: PrCurve,
+    pub roc_curve: RocCurve,
+    pub average_precision: f64,
+    pub roc_auc: Option<f64>,
+}
+
+/// Parses `--quantiles`: a comma list (0.5,0.8,0.9) or start:stop:step (0.5:0.99:0.01,
+/// stop included when a step lands on it). Values are rounded to the decimals written, so
+/// 0.01 steps give 0.07, not 0.07000000000000001.
+pub fn parse_list(s: &str, what: &str, bounds: Option<(f64, f64)>) -> Result<Vec<f64>, String> {
+    let number = |t: &str| -> Result<f64, String> {
+        let t = t.trim();
+        let v: f64 = t.parse().map_err(|_| format!("{t:?} is not a number"))?;
+        if !v.is_finite() {
+            return Err(format!("{t} is not a finite number"));
+        }
+        if let Some((lo, hi)) = bounds {
+            if !(lo..=hi).contains(&v) {
+                return Err(format!("{v} is outside [{lo}, {hi}]"));
+            }
+        }
+        Ok(v)
+    };
+    let decimals = |t: &str| t.trim().split_once('.').map_or(0, |(_, d)| d.len());
+    let values = if let Some((start, rest)) = s.split_once(':') {
+        let (stop, step) = rest
+            .split_once(':')
+            .ok_or_else(|| format!("{s:?} is not START:STOP:STEP (e.g. 0.5:0.99:0.01)"))?;
+        let (a, b, h) = (
+            number(start)?,
+            number(stop)?,
+            step.trim()
+                .parse::<f64>()
+                .map_err(|_| format!("step {step:?} is not a number"))?,
+        );
+        if !(h > 0.0 && h.is_finite()) {
+            return Err(format!("the step must be greater than 0, got {step}"));
+        }
+        if b < a {
+            return Err(format!("stop {b} is below start {a}"));
+        }
+        let count = ((b - a) / h + 1e-9).floor() as u64 + 1;
+        if count > 100_000 {
+            return Err(format!("{count} {what}s is too many; at most 100,000"));
+        }
+        let places = decimals(start).max(decimals(step)).min(15);
+        (0..count)
+            .map(|i| {
+                let v = a + h * i as f64;
+                format!("{v:.places$}").parse::<f64>().unwrap_or(v)
+            })
+            .collect()
+    } else {
+        s.split(',').map(number).collect::<Result<Vec<_>, _>>()?
+    };
+    if values.is_empty() {
+        return Err(format!("no {what}s given"));
+    }
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_round_to_the_decimals_written() {
+        let qs = parse_list("0.01:0.99:0.01", "quantile", Some((0.0, 1.0))).unwrap();
+        assert_eq!(qs.len(), 99);
+        assert_eq!(qs[6], 0.07);
+        assert_eq!(qs[98], 0.99);
+        assert_eq!(
+            parse_list("0.5, 0.9", "quantile", None).unwrap(),
+            [0.5, 0.9]
+        );
+        assert!(parse_list("0.5:0.1:0.1", "quantile", None).is_err());
+        assert!(parse_list("0.5:0.9:0", "quantile", None).is_err());
+        assert!(parse_list("1.5", "quantile", Some((0.0, 1.0))).is_err());
+        assert!(parse_list("0.1,,0.2", "quantile", None).is_err());
+    }
+
+    #[test]
+    fn rows_count_the_queue_and_the_threats() {
+        let scores = [0.9, 0.5, 0.5, 0.1];
+        let labels = [true, false, true, false];
+        let sorted = Sorted::new(&scores, Some(&labels));
+        let row = sorted.row(None, 0.5);
+        assert_eq!(row.priority_count, 3);
+        let d = row.detection.unwrap();
+        assert_eq!((d.tp, d.fp, d.fn_), (2, 1, 0));
+        let rows = sorted.rows(&Cuts::Quantiles(vec![0.0, 1.0]));
+        assert_eq!(rows[0].threshold, 0.1);
+        assert_eq!(rows[1].priority_count, 1);
+    }
+}
