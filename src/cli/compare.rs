@@ -110,16 +110,23 @@ fn colour_wanted() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn read_text(path: &Path) -> Result<(String, String)> {
+pub fn read_text(path: &Path) -> Result<(String, String)> {
+    let limit = fsx::DOCUMENT_LIMIT;
     if is_stdin(path) {
         let mut text = String::new();
         std::io::stdin()
+            .take(limit + 1)
             .read_to_string(&mut text)
-            .context("cannot read standard input")?;
+            .context("cannot read standard input as UTF-8 text (is it a run's JSON?)")?;
+        if text.len() as u64 > limit {
+            anyhow::bail!("standard input holds more than a run's JSON ever does");
+        }
         return Ok(("<stdin>".into(), text));
     }
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
+    let text = fsx::read_limited(path, limit).with_context(|| {
+        format!("cannot read {name} (expected the JSON printed by `anomaly-lab run`)")
+    })?;
     Ok((name, text))
 }
 

@@ -2,6 +2,7 @@
 //! (0 success, 1 runtime error, 2 usage error).
 
 mod compare;
+mod explain;
 mod notebook;
 mod parse;
 mod resolve;
@@ -45,6 +46,8 @@ enum Command {
     /// Cut the run's population at many quantiles or thresholds: the review queue's size
     /// and, with labels, precision and recall at each; draws the trade-off.
     Sweep(Box<sweep::SweepArgs>),
+    /// Explain a run's top cases: each feature's value, percentile and part in the score.
+    Explain(explain::ExplainArgs),
     /// List the built-in labs.
     Labs,
 }
@@ -65,6 +68,7 @@ pub fn main() -> ExitCode {
         Command::Reflect(ReflectCommand::Check(args)) => compare::check(&args),
         Command::Notebook(args) => notebook::notebook(&args).map(|()| ExitCode::SUCCESS),
         Command::Labs => notebook::labs().map(|()| ExitCode::SUCCESS),
+        Command::Explain(args) => explain::explain(&args).map(|()| ExitCode::SUCCESS),
         Command::Sweep(args) => sweep::sweep(&args).map(|()| ExitCode::SUCCESS),
     };
     match result {
