@@ -189,7 +189,35 @@ pub struct RowCounter {
     rows: u64,
 }
 
+impl Counter {
+    fn empty_like(&self) -> Counter {
+        Counter {
+            keys: self.keys.clone(),
+            order: self.order.clone(),
+            below: vec![0; self.below.len()],
+        }
+    }
+}
+
 impl RowCounter {
+    /// A counter for the same targets, with no rows counted yet.
+    pub fn empty_like(&self) -> RowCounter {
+        RowCounter {
+            counters: self.counters.iter().map(Counter::empty_like).collect(),
+            rows: 0,
+        }
+    }
+
+    /// Adds another counter's rows (same targets) to this one's.
+    pub fn absorb(&mut self, other: RowCounter) {
+        for (c, o) in self.counters.iter_mut().zip(other.counters) {
+            for (a, b) in c.below.iter_mut().zip(o.below) {
+                *a += b;
+            }
+        }
+        self.rows += other.rows;
+    }
+
     /// One row's feature values, in feature order.
     pub fn add(&mut self, row: &[f64]) {
         for (c, &x) in self.counters.iter_mut().zip(row) {

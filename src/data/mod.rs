@@ -5,6 +5,7 @@
 //! whatever the file's size. A lab that scales its features needs each column whole first
 //! (numpy's mean is over the population), so it keeps those columns.
 
+mod chunks;
 mod field;
 mod reader;
 
@@ -90,6 +91,17 @@ impl Plan {
     }
 }
 
+/// One block's share of a scoring pass.
+struct BlockScores {
+    scores: Vec<f64>,
+    labels: Vec<bool>,
+    plot_x: Vec<f64>,
+    columns: Vec<Vec<f64>>,
+    /// The block's own top rows (block-relative), with their feature values.
+    top: TopK,
+    top_values: HashMap<usize, Vec<f64>>,
+}
+
 /// Reads and scores `source`: score = w1*x1 + w2*x2 + ... left to right, on the raw values or,
 /// where the plan scales features, on the scaled ones.
 pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
@@ -97,16 +109,20 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
     let f = plan.features.len();
     let weights: Vec<f64> = plan.features.iter().map(|c| c.weight).collect();
     let keep_columns = plan.scaled();
-    let mut scores = Vec::new();
-    let mut columns: Vec<Vec<f64>> = vec![Vec::new(); if keep_columns { f } else { 0 }];
-    let mut labels = plan.label.as_ref().map(|_| Vec::new());
-    let mut plot_x = plan.plot_x.as_ref().map(|_| Vec::new());
-    // The same ranking as stats::top_indices, so the rows remembered are the run's top rows.
-    let mut top = TopK::new(if keep_columns { 0 } else { plan.top_k });
-    let mut top_values = HashMap::new();
-    let (rows, sha256) = source.for_each_row(&needed, &mut |values, label| {
+    let has_label = plan.label.is_some();
+    let has_plot = plan.plot_x.is_some();
+    let top_k = if keep_columns { 0 } else { plan.top_k };
+    let make = || BlockScores {
+        scores: Vec::new(),
+        labels: Vec::new(),
+        plot_x: Vec::new(),
+        columns: vec![Vec::new(); if keep_columns { f } else { 0 }],
+        top: TopK::new(top_k),
+        top_values: HashMap::new(),
+    };
+    let each = |b: &mut BlockScores, values: &[f64], label: Option<bool>| {
         if keep_columns {
-            for (column, &v) in columns.iter_mut().zip(values) {
+            for (column, &v) in b.columns.iter_mut().zip(values) {
                 column.push(v);
             }
         } else {
@@ -114,22 +130,61 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
             for (w, &x) in weights[1..].iter().zip(&values[1..f]) {
                 s += w * x;
             }
-            let row = scores.len();
-            scores.push(s);
-            if let (true, out) = top.push(s, row) {
-                top_values.insert(row, values[..f].to_vec());
+            let row = b.scores.len();
+            b.scores.push(s);
+            if let (true, out) = b.top.push(s, row) {
+                b.top_values.insert(row, values[..f].to_vec());
+                if let Some(out) = out {
+                    b.top_values.remove(&out);
+                }
+            }
+        }
+        if has_label {
+            b.labels.push(label.unwrap_or(false));
+        }
+        if has_plot {
+            b.plot_x.push(values[f]);
+        }
+    };
+    let (blocks, rows, hash) = chunks::par_rows(source, &needed, &make, &each)?;
+    let mut scores = Vec::with_capacity(if keep_columns { 0 } else { rows });
+    let mut labels = has_label.then(|| Vec::with_capacity(rows));
+    let mut plot_x = has_plot.then(|| Vec::with_capacity(rows));
+    let mut columns: Vec<Vec<f64>> = vec![Vec::new(); if keep_columns { f } else { 0 }];
+    // The same ranking as stats::top_indices, so the rows remembered are the run's top rows:
+    // each block's candidates, offered in file order with their file-wide index.
+    let mut top = TopK::new(top_k);
+    let mut top_values = HashMap::new();
+    let mut offset = 0;
+    for b in blocks {
+        let n = b
+            .scores
+            .len()
+            .max(b.columns.first().map_or(0, Vec::len))
+            .max(b.labels.len());
+        let mut candidates: Vec<(usize, Vec<f64>)> = b.top_values.into_iter().collect();
+        candidates.sort_by_key(|(row, _)| *row);
+        for (row, values) in candidates {
+            let global = offset + row;
+            if let (true, out) = top.push(b.scores[row], global) {
+                top_values.insert(global, values);
                 if let Some(out) = out {
                     top_values.remove(&out);
                 }
             }
         }
-        if let (Some(labels), Some(l)) = (labels.as_mut(), label) {
-            labels.push(l);
+        scores.extend_from_slice(&b.scores);
+        if let Some(l) = labels.as_mut() {
+            l.extend_from_slice(&b.labels);
         }
         if let Some(p) = plot_x.as_mut() {
-            p.push(values[f]);
+            p.extend_from_slice(&b.plot_x);
         }
-    })?;
+        for (c, part) in columns.iter_mut().zip(b.columns) {
+            c.extend_from_slice(&part);
+        }
+        offset += n;
+    }
     let mut fitted = vec![Fitted::None; f];
     if keep_columns {
         scores = vec![0.0; rows];
@@ -160,17 +215,22 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
         columns: keep_columns.then_some(columns),
         top_values,
         rows,
-        sha256,
+        sha256: hash,
     })
 }
 
 /// A second pass over the file for the explanations' percentiles: every feature value goes
-/// to `counter`.
+/// to `counter` (each block counts on its own; the counts are added).
 pub fn count_pass(source: &Source, plan: &Plan, counter: &mut RowCounter) -> Result<(), DataError> {
     let needed = Columns {
         numeric: plan.features.iter().map(|f| f.name.clone()).collect(),
         label: None,
     };
-    source.for_each_row(&needed, &mut |values, _| counter.add(values))?;
+    let make = || counter.empty_like();
+    let each = |c: &mut RowCounter, values: &[f64], _: Option<bool>| c.add(values);
+    let (blocks, _, _) = chunks::par_rows(source, &needed, &make, &each)?;
+    for b in blocks {
+        counter.absorb(b);
+    }
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! Reading a CSV export row by row: gzip detection, the header, field counts, UTF-8, and a
 //! SHA-256 of the (decompressed) bytes, with every error located by file, line and column.
 
+use super::chunks::Layout;
 use super::{DataError, field};
-use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::PathBuf;
+use xxhash_rust::xxh3::Xxh3;
 
 /// Where a data file comes from: a path, or bytes compiled into the binary.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,7 +24,7 @@ pub struct Columns {
 /// Hashes what it reads.
 struct Hashing<R> {
     inner: R,
-    hasher: Sha256,
+    hasher: Xxh3,
 }
 
 impl<R: Read> Read for Hashing<R> {
@@ -45,7 +46,12 @@ impl Source {
         }
     }
 
-    fn error(&self, line: Option<u64>, column: Option<&str>, problem: String) -> DataError {
+    pub(super) fn error(
+        &self,
+        line: Option<u64>,
+        column: Option<&str>,
+        problem: String,
+    ) -> DataError {
         DataError {
             file: self.name(),
             line,
@@ -54,8 +60,56 @@ impl Source {
         }
     }
 
+    /// A failed read, named for what it most likely is.
+    pub(super) fn read_error(&self, e: &std::io::Error) -> DataError {
+        let gz = self.is_gzip().unwrap_or(false);
+        let what = if gz {
+            "the gzip stream is corrupt or cut short"
+        } else {
+            "cannot read it"
+        };
+        self.error(None, None, format!("{what}: {e}"))
+    }
+
+    /// The header's columns and the byte where the first row starts, from the stream's
+    /// first bytes.
+    pub(super) fn layout(&self, head: &[u8], cols: &Columns) -> Result<(Layout, usize), DataError> {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(head);
+        let mut record = csv::ByteRecord::new();
+        let got = csv
+            .read_byte_record(&mut record)
+            .map_err(|e| self.error(Some(1), None, e.to_string()))?;
+        if !got {
+            return Err(self.error(
+                None,
+                None,
+                "is empty; expected a header row naming the columns, then one row per case".into(),
+            ));
+        }
+        let end = csv.position().byte() as usize;
+        let header = self.header(&record)?;
+        let index = |name: &str| self.find(&header, name);
+        let numeric = cols
+            .numeric
+            .iter()
+            .map(|c| index(c))
+            .collect::<Result<_, _>>()?;
+        let label = cols.label.as_deref().map(index).transpose()?;
+        Ok((
+            Layout {
+                header,
+                numeric,
+                label,
+            },
+            end.min(head.len()),
+        ))
+    }
+
     /// The raw byte stream, decompressed if it starts with gzip's magic bytes.
-    fn open(&self) -> Result<Box<dyn Read + Send>, DataError> {
+    pub(super) fn open(&self) -> Result<Box<dyn Read + Send>, DataError> {
         let mut raw: Box<dyn Read + Send> = match self {
             Source::File(path) => {
                 let meta = std::fs::metadata(path)
@@ -105,7 +159,7 @@ impl Source {
         };
         let mut hashing = Hashing {
             inner: self.open()?,
-            hasher: Sha256::new(),
+            hasher: Xxh3::new(),
         };
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -180,7 +234,7 @@ impl Source {
         drop(csv);
         // Whatever the CSV reader left unread (nothing, normally) still counts in the hash.
         std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| io_error(&e, None))?;
-        Ok((rows, format!("{:x}", hashing.hasher.finalize())))
+        Ok((rows, format!("{:032x}", hashing.hasher.digest128())))
     }
 
     fn is_gzip(&self) -> Result<bool, DataError> {
