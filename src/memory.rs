@@ -6,9 +6,10 @@ pub const OVERHEAD: u64 = 32 << 20;
 
 /// Peak bytes for `n` cases: the score column, one feature column and the quantile's
 /// scratch copy never coexist beyond two at a time (16 bytes a case); the plotted
-/// feature's column adds 8 more.
-pub fn required(n: usize, with_plot: bool) -> u128 {
-    n as u128 * per_case(with_plot) + u128::from(OVERHEAD)
+/// feature's column adds 8 more, and `kept` bytes of feature columns kept for the
+/// explanations come on top.
+pub fn required(n: usize, with_plot: bool, kept: u128) -> u128 {
+    n as u128 * per_case(with_plot) + u128::from(OVERHEAD) + kept
 }
 
 /// Bytes each case needs at the peak (see [`required`]).
@@ -55,8 +56,9 @@ mod tests {
 
     #[test]
     fn estimates_and_units() {
-        assert_eq!(required(10_000_000, false), 160_000_000 + (32 << 20));
-        assert_eq!(required(1, true), 24 + (32 << 20));
+        assert_eq!(required(10_000_000, false, 0), 160_000_000 + (32 << 20));
+        assert_eq!(required(1, false, 40), 16 + 40 + (32 << 20));
+        assert_eq!(required(1, true, 0), 24 + (32 << 20));
         assert_eq!(max_cases(16 + (32 << 20), false), 1);
         assert_eq!(max_cases(1, true), 0);
         assert_eq!(human(1_600_000_000_000 + (32 << 20)), "1.5 TiB");

@@ -110,9 +110,18 @@ pub fn simulate(cfg: &RunConfig, keep_plot_x: bool) -> Result<Outcome, RunError>
     simulate_observed(cfg, keep_plot_x, &mut |_| {})
 }
 
-/// Above this many cases the feature columns are not kept for the explanations; they are
-/// drawn a second time instead (memory over time).
-pub const KEEP_COLUMNS_UP_TO: usize = 1_000_000;
+/// The feature columns are kept for the explanations while they take at most this much
+/// memory; beyond it they are drawn a second time instead (memory over time).
+pub const KEEP_COLUMNS_BYTES: usize = 512 << 20;
+
+/// Whether a run keeps its feature columns for the explanations (see [`KEEP_COLUMNS_BYTES`]).
+pub fn keeps_columns(cfg: &RunConfig) -> bool {
+    cfg.top_k > 0
+        && cfg
+            .n
+            .checked_mul(8 * cfg.lab.features.len())
+            .is_some_and(|bytes| bytes <= KEEP_COLUMNS_BYTES)
+}
 
 /// [`simulate`], calling `progress(k)` after the k-th feature column is drawn.
 pub fn simulate_observed(
@@ -131,7 +140,7 @@ pub fn simulate_keeping(
     export: bool,
     progress: &mut dyn FnMut(usize),
 ) -> Result<Outcome, RunError> {
-    let keep_columns = export || (cfg.n <= KEEP_COLUMNS_UP_TO && cfg.top_k > 0);
+    let keep_columns = export || keeps_columns(cfg);
     let mut kept: Vec<Vec<f64>> = Vec::new();
     let mut fitted = Vec::new();
     let plot_index = keep_plot_x.then(|| cfg.plot_feature());

@@ -96,7 +96,13 @@ pub fn run(args: &RunArgs) -> Result<()> {
             .unwrap_or_else(|| PathBuf::from(format!("{}-plot.png", resolved.cfg.lab.id)))
     });
     if resolved.data.is_none() {
-        check_memory(resolved.cfg.n, plot_path.is_some())?;
+        let cfg = &resolved.cfg;
+        let kept = if crate::run::keeps_columns(cfg) || args.export.is_some() {
+            cfg.n as u128 * 8 * cfg.lab.features.len() as u128
+        } else {
+            0
+        };
+        check_memory(cfg.n, plot_path.is_some(), kept)?;
     }
     if let Some(path) = &plot_path {
         check_plot_target(path)?;
@@ -220,8 +226,8 @@ fn progress_bar(cfg: &RunConfig) -> indicatif::ProgressBar {
 }
 
 /// Refuses, before allocating, a run this machine cannot hold.
-fn check_memory(n: usize, with_plot: bool) -> Result<(), UsageError> {
-    let need = memory::required(n, with_plot);
+fn check_memory(n: usize, with_plot: bool, kept: u128) -> Result<(), UsageError> {
+    let need = memory::required(n, with_plot, kept);
     match memory::available() {
         Some(have) if need > u128::from(have) => Err(UsageError::new(
             "--n",
