@@ -39,6 +39,8 @@ fn runs(c: &mut Criterion) {
                 x_label: &lab.plot.x_label,
                 y_label: &lab.plot.y_label,
                 title: &lab.title,
+                subtitle: None,
+                threshold_line: None,
             })
         });
     });

@@ -297,6 +297,8 @@ fn threats_are_drawn_distinctly_on_the_plot() {
         x_label: "x",
         y_label: "y",
         title: "t",
+        subtitle: None,
+        threshold_line: None,
     };
     let with = render_png(&input(out.labels.as_deref())).unwrap();
     let without = render_png(&input(None)).unwrap();

@@ -34,6 +34,8 @@ fn baseline_png() -> Vec<u8> {
         x_label: &lab.plot.x_label,
         y_label: &lab.plot.y_label,
         title: &lab.title,
+        subtitle: None,
+        threshold_line: None,
     })
     .unwrap()
 }
@@ -100,4 +102,68 @@ fn text_is_drawn_from_the_embedded_font() {
 #[test]
 fn rendering_is_deterministic() {
     assert_eq!(baseline_png(), baseline_png());
+}
+
+/// The module2 plot with a title, a subtitle and the threshold line as given.
+fn variant(title: &str, subtitle: Option<&str>, threshold: Option<f64>) -> Vec<u8> {
+    let lab = Lab::module2();
+    let out = simulate(&RunConfig::from_lab(lab.clone()), true).unwrap();
+    let x = out.plot_x.expect("kept");
+    plot::render_png(&PlotInput {
+        x: x.as_slice().unwrap(),
+        y: out.scores.as_slice().unwrap(),
+        priority: &out.priority,
+        labels: None,
+        x_label: &lab.plot.x_label,
+        y_label: &lab.plot.y_label,
+        title,
+        subtitle,
+        threshold_line: threshold,
+    })
+    .unwrap()
+}
+
+/// Columns of the title band (the top 22 rows) that hold dark ink.
+fn title_ink_columns(png: &[u8]) -> Vec<u32> {
+    let (w, _, rgb) = decode(png);
+    (0..w)
+        .filter(|&x| (0..22).any(|y| rgb[((y * w + x) * 3) as usize] < 100))
+        .collect()
+}
+
+#[test]
+fn a_long_title_always_fits_inside_the_figure() {
+    let long = "A very long lab title that goes on and on about anomaly detection foundations \
+                (n = 1,000,000)";
+    let cols = title_ink_columns(&variant(long, None, None));
+    let (first, last) = (cols[0], *cols.last().unwrap());
+    assert!(first >= 5 && last <= 595, "title ink spans {first}..{last}");
+}
+
+#[test]
+fn a_changed_run_names_its_change_and_can_show_its_threshold() {
+    let base = Lab::module2().title;
+    let plain = decode(&variant(&base, None, None)).2;
+    let named = decode(&variant(&base, Some("quantile 0.9"), None)).2;
+    let lined = decode(&variant(&base, None, Some(0.4501860567503254))).2;
+    assert_ne!(plain, named);
+    assert_ne!(plain, lined);
+    // The baseline (no subtitle, no line) is still the notebook's figure: see
+    // plot_looks_like_the_notebook.
+    assert_eq!(plain, decode(&baseline_png()).2);
+}
+
+#[test]
+fn the_subtitle_lists_what_differs_from_the_lab() {
+    use anomaly_lab::compare::changes_from_lab;
+    use anomaly_lab::run::Cut;
+    let lab = RunConfig::from_lab(Lab::module2());
+    assert!(changes_from_lab(&lab, &lab).is_empty());
+    let mut changed = lab.clone();
+    changed.cut = Cut::Quantile(0.9);
+    changed.lab.features[1].weight = 0.4;
+    assert_eq!(
+        changes_from_lab(&lab, &changed),
+        ["quantile 0.9", "weights.severity 0.4"]
+    );
 }

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 pub struct Resolved {
     pub cfg: RunConfig,
     pub data: Option<(Source, data::Plan)>,
+    /// The lab's own run, before any flag: what the plot's subtitle compares with.
+    pub lab_default: Option<RunConfig>,
 }
 
 /// Loads `--lab` (a built-in name, or a lab file) and where its data files are relative to.
@@ -54,6 +56,7 @@ pub fn load_lab(arg: Option<&Path>) -> Result<(Lab, Option<PathBuf>)> {
 /// Applies the flags to the lab.
 pub fn resolve(args: &RunArgs) -> Result<Resolved> {
     let (mut lab, lab_dir) = load_lab(args.lab.as_deref())?;
+    let as_written = lab.clone();
     let data_run = args.data.is_some() || lab.data.is_some();
     if data_run {
         for (flag, given) in [
@@ -140,7 +143,18 @@ pub fn resolve(args: &RunArgs) -> Result<Resolved> {
         plan.top_k = cfg.top_k;
         (source, plan)
     });
-    Ok(Resolved { cfg, data })
+    // A bare --data run has no lab to differ from.
+    let lab_default = (args.data.is_none() || args.lab.is_some()).then(|| {
+        let mut d = RunConfig::from_lab(as_written);
+        d.lab.data.clone_from(&cfg.lab.data);
+        d.n = cfg.n;
+        d
+    });
+    Ok(Resolved {
+        cfg,
+        data,
+        lab_default,
+    })
 }
 
 /// What a bare `--data` run is, before its columns are filled in.

@@ -72,6 +72,10 @@ pub struct RunArgs {
     #[arg(long = "plot-x", value_name = "NAME")]
     pub plot_x: Option<String>,
 
+    /// Draw the threshold as a dashed line on the plot, with a legend
+    #[arg(long)]
+    pub decorate: bool,
+
     /// Write every case to a CSV file: index, each feature, score, priority (0/1) and the
     /// label where there is one
     #[arg(long, value_name = "FILE.csv", value_parser = parse::path)]
@@ -110,6 +114,12 @@ pub fn run(args: &RunArgs) -> Result<()> {
     if let Some(path) = &args.export {
         export::check_target(path)?;
     }
+    let changes = resolved
+        .lab_default
+        .as_ref()
+        .map(|d| crate::compare::changes_from_lab(d, &resolved.cfg).join("; "))
+        .filter(|c| !c.is_empty());
+    let decorate = args.decorate || resolved.cfg.lab.plot.decorations;
     let computed = compute(resolved, plot_path.is_some(), args.export.is_some())?;
     let Computed {
         cfg,
@@ -127,6 +137,8 @@ pub fn run(args: &RunArgs) -> Result<()> {
             x_label: &cfg.lab.plot.x_label,
             y_label: &cfg.lab.plot.y_label,
             title: &cfg.lab.title,
+            subtitle: changes.as_deref(),
+            threshold_line: decorate.then_some(out.threshold),
         })?),
         _ => None,
     };
@@ -146,7 +158,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
 
 /// Generates or reads the cases and computes the run.
 pub fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Result<Computed> {
-    let Resolved { cfg, data } = resolved;
+    let Resolved { cfg, data, .. } = resolved;
     let Some((source, plan)) = data else {
         let bar = progress_bar(&cfg);
         let out = simulate_keeping(&cfg, keep_plot_x, export, &mut |k| {

@@ -3,7 +3,7 @@
 
 use super::ParamChange;
 use crate::lab::Distribution;
-use crate::report::RunReport;
+use crate::report::{Params, RunReport};
 use serde_json::Value;
 
 pub(super) fn param_changes(before: &RunReport, after: &RunReport) -> Vec<ParamChange> {
@@ -39,7 +39,26 @@ pub(super) fn param_changes(before: &RunReport, after: &RunReport) -> Vec<ParamC
 
 /// A run's parameters as (name, JSON value, text) in output order.
 fn flatten(run: &RunReport) -> Vec<(String, Value, String)> {
-    let p = &run.params;
+    flatten_params(&run.params)
+}
+
+/// What `cfg` changes from its lab as written: "quantile 0.9", "weights.severity 0.4", in
+/// parameter order (the tool version aside). Empty for the lab's own run.
+pub fn changes_from_lab(lab: &crate::run::RunConfig, cfg: &crate::run::RunConfig) -> Vec<String> {
+    let (a, b) = (
+        flatten_params(&Params::of(lab)),
+        flatten_params(&Params::of(cfg)),
+    );
+    b.iter()
+        .filter(|(name, value, _)| {
+            name != "tool_version" && !a.iter().any(|(n, v, _)| n == name && v == value)
+        })
+        .map(|(name, _, text)| format!("{name} {text}"))
+        .collect()
+}
+
+/// [`flatten`] of a parameter set.
+fn flatten_params(p: &Params) -> Vec<(String, Value, String)> {
     let mut out = Vec::new();
     let mut push = |name: String, value: Value, text: String| out.push((name, value, text));
     // JSON numbers beyond u64 are not portable, so such seeds are kept as strings.

@@ -24,6 +24,7 @@ pub const PRIORITY_RGB: [u8; 3] = [0xb4, 0x04, 0x26];
 const PT: f64 = 100.0 / 72.0;
 const LABEL_EM: f64 = 10.0 * PT;
 const TITLE_EM: f64 = 12.0 * PT;
+const SUBTITLE_EM: f64 = 9.0 * PT;
 const LAYOUT_PAD: f64 = 1.08 * LABEL_EM;
 const TICK_LEN: f64 = 3.5 * PT;
 const TICK_PAD: f64 = 3.5 * PT;
@@ -48,6 +49,10 @@ pub struct PlotInput<'a> {
     pub x_label: &'a str,
     pub y_label: &'a str,
     pub title: &'a str,
+    /// What this run changed from its lab ("quantile 0.9"), drawn under the title.
+    pub subtitle: Option<&'a str>,
+    /// Draw the threshold as a dashed line, with a legend.
+    pub threshold_line: Option<f64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +76,9 @@ pub fn render_png(input: &PlotInput) -> Result<Vec<u8>, PlotError> {
         draw_markers(&mut canvas, &frame, input);
         input.title.to_string()
     };
+    if let Some(t) = input.threshold_line {
+        threshold_line(&mut canvas, &frame, t, input.labels.is_none());
+    }
     draw_axes(&mut canvas, &frame, input, &title);
     canvas.encode_png()
 }
@@ -107,7 +115,13 @@ impl Frame {
         let label_h = BOX_EM * LABEL_EM;
         let bottom =
             f64::from(HEIGHT) - (LAYOUT_PAD + 2.0 * label_h + LABEL_PAD + TICK_LEN + TICK_PAD);
-        let top = LAYOUT_PAD + TITLE_BOX_EM * TITLE_EM + TITLE_PAD - DESCENT_EM * TITLE_EM;
+        let subtitle = if input.subtitle.is_some() {
+            SUBTITLE_EM * BOX_EM
+        } else {
+            0.0
+        };
+        let top =
+            LAYOUT_PAD + TITLE_BOX_EM * TITLE_EM + TITLE_PAD - DESCENT_EM * TITLE_EM + subtitle;
         // matplotlib sizes nbins from the axis length: 3 label heights across x, 2 along y.
         let y_nbins = ((bottom - top) / PT / (2.0 * 10.0)).floor() as usize;
         let yticks = ticks::ticks(ylim.0, ylim.1, y_nbins);
@@ -255,9 +269,88 @@ fn draw_axes(canvas: &mut Canvas, f: &Frame, input: &PlotInput, title: &str) {
         true,
         ink,
     );
-    let at = (
-        centre_x,
-        LAYOUT_PAD + (TITLE_BOX_EM - DESCENT_EM) * TITLE_EM,
+    // A title wider than the figure is set smaller until it fits (and cut as a last resort).
+    let room = f64::from(WIDTH) - 2.0 * LAYOUT_PAD;
+    let mut em = TITLE_EM;
+    while text::width(title, em) > room && em > 0.6 * TITLE_EM {
+        em *= 0.95;
+    }
+    let mut shown = title.to_string();
+    let chars: Vec<char> = title.chars().collect();
+    let mut keep = chars.len();
+    while text::width(&shown, em) > room && keep > 4 {
+        keep -= 1;
+        shown = chars[..keep].iter().collect::<String>() + "…";
+    }
+    let baseline = LAYOUT_PAD + (TITLE_BOX_EM - DESCENT_EM) * TITLE_EM;
+    // Centred over the axes, as matplotlib does, but never past the figure's edges.
+    let half = text::width(&shown, em) / 2.0;
+    let title_x = centre_x
+        .min(f64::from(WIDTH) - LAYOUT_PAD - half)
+        .max(LAYOUT_PAD + half);
+    text::draw(
+        canvas,
+        &shown,
+        em,
+        (title_x, baseline),
+        Align::Centre,
+        false,
+        ink,
     );
-    text::draw(canvas, title, TITLE_EM, at, Align::Centre, false, ink);
+    if let Some(sub) = input.subtitle {
+        let at = (centre_x, baseline + SUBTITLE_EM * BOX_EM);
+        text::draw(
+            canvas,
+            sub,
+            SUBTITLE_EM,
+            at,
+            Align::Centre,
+            false,
+            [0x44, 0x44, 0x44],
+        );
+    }
+}
+
+/// The threshold as a dashed line across the axes, labelled; with `legend`, the colours too.
+fn threshold_line(canvas: &mut Canvas, f: &Frame, t: f64, legend: bool) {
+    let y = f.py(t);
+    if y >= f.top && y <= f.bottom {
+        let mut x = f.left;
+        while x < f.right {
+            let end = (x + 6.0).min(f.right);
+            for px in x as i64..end as i64 {
+                canvas.blend_at(px, y.round() as i64, [0x30, 0x30, 0x30], 0.9);
+            }
+            x += 10.0;
+        }
+        let label = format!("threshold {}", ticks::short(t));
+        let at = (f.right - 4.0, y - 4.0);
+        text::draw(
+            canvas,
+            &label,
+            8.0 * PT,
+            at,
+            Align::End,
+            false,
+            [0x30, 0x30, 0x30],
+        );
+    }
+    if legend {
+        let clip = (f.left, f.top, f.right, f.bottom);
+        let em = 8.0 * PT;
+        let (x0, mut yy) = (f.left + 10.0, f.top + 10.0);
+        for (label, rgb) in [("priority", PRIORITY_RGB), ("not priority", NORMAL_RGB)] {
+            canvas.disc(x0, yy, MARKER_RADIUS, rgb, clip);
+            text::draw(
+                canvas,
+                label,
+                em,
+                (x0 + 9.0, yy + 0.36 * em),
+                Align::Start,
+                false,
+                [0, 0, 0],
+            );
+            yy += 13.0;
+        }
+    }
 }

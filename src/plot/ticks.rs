@@ -118,6 +118,18 @@ impl FloorRem for f64 {
     }
 }
 
+/// A value for a label: four significant digits, in scientific notation when that is
+/// shorter ("0.4502", "1.235e+12").
+pub fn short(v: f64) -> String {
+    let plain = format!("{v:.4}");
+    let sci = format!("{v:.3e}");
+    if v != 0.0 && (v.abs() >= 1e5 || v.abs() < 1e-3) {
+        sci
+    } else {
+        plain
+    }
+}
+
 /// Labels with the fewest decimals that still tell every tick apart exactly, like
 /// matplotlib's ScalarFormatter on ordinary ranges ("0.2", "0.25", "10").
 pub fn labels(ticks: &[f64]) -> Vec<String> {
