@@ -103,6 +103,8 @@ pub enum RunError {
          distribution parameters"
     )]
     Overflow,
+    #[error("lab {0} scores a data file; it has no distributions to generate cases from")]
+    NotGenerated(String),
 }
 
 /// Runs the lab. `keep_plot_x` keeps the plotted feature's column for the plot.
@@ -194,6 +196,9 @@ type Generated = (Option<Vec<bool>>, Vec<f64>);
 /// `each(i, raw, (used, fitted))` sees feature i's raw column and the scaled column the
 /// score uses. Returns the labels, and the column buffer for reuse.
 fn generate(cfg: &RunConfig, each: &mut ColumnVisitor) -> Result<Generated, RunError> {
+    if !cfg.lab.is_generated() || cfg.lab.features.iter().any(|f| f.distribution.is_none()) {
+        return Err(RunError::NotGenerated(cfg.lab.id.clone()));
+    }
     let mut rng = numpy::default_rng(cfg.seed);
     let labels: Option<Vec<bool>> = cfg.lab.labels.as_ref().map(|l| {
         let p = l.prevalence.unwrap_or(0.0);

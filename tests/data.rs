@@ -503,3 +503,66 @@ fn sweep_rows_and_curves_match_numpy_and_scikit_learn_on_kdd() {
         );
     }
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// CSV-ish text: the characters that matter to a CSV parser, numbers and junk.
+    fn csvish() -> impl Strategy<Value = Vec<u8>> {
+        let cell = prop_oneof![
+            Just("a".to_string()),
+            Just("b".to_string()),
+            Just("label".to_string()),
+            Just("1".to_string()),
+            Just("0".to_string()),
+            Just("\"".to_string()),
+            Just("nan".to_string()),
+            Just("1e999".to_string()),
+            Just("".to_string()),
+            "-?[0-9]{1,3}(\\.[0-9]{1,3})?",
+            "[ -~]{0,4}",
+        ];
+        let sep = prop_oneof![Just(","), Just("\n"), Just("\r\n"), Just(",,"), Just("\"")];
+        prop::collection::vec((cell, sep), 0..40).prop_map(|parts| {
+            let mut text = String::from("a,b,label\n");
+            for (c, s) in parts {
+                text.push_str(&c);
+                text.push_str(s);
+            }
+            text.into_bytes()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn any_text_is_scored_or_refused_with_the_file_named(bytes in csvish(), gz in any::<bool>()) {
+            let bytes = if gz {
+                use std::io::Write;
+                let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                e.write_all(&bytes).unwrap();
+                let mut z = e.finish().unwrap();
+                z.truncate(z.len() * 3 / 4 + 1);
+                z
+            } else {
+                bytes
+            };
+            let source = Source::Bytes { name: "x.csv".into(), bytes: bytes.into() };
+            for scale in [Scale::None, Scale::Zscore] {
+                let plan = Plan {
+                    features: ["a", "b"]
+                        .map(|name| ScoredColumn { name: name.into(), weight: 0.5, scale })
+                        .to_vec(),
+                    label: Some("label".into()),
+                    plot_x: Some("a".into()),
+                    top_k: 3,
+                };
+                match data::score(&source, &plan) {
+                    Ok(scored) => prop_assert_eq!(scored.scores.len(), scored.rows),
+                    Err(e) => prop_assert!(e.to_string().starts_with("x.csv"), "{}", e),
+                }
+            }
+        }
+    }
+}

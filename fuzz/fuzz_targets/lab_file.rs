@@ -11,7 +11,9 @@ fuzz_target!(|data: &[u8]| {
         // Whatever is accepted must run; keep it small so the fuzzer stays fast.
         let mut cfg = RunConfig::from_lab(lab);
         cfg.n = cfg.n.min(64);
-        let out = simulate(&cfg, true);
-        assert_eq!(out.scores.len(), cfg.n);
+        // A data lab, or a feature without spread, is refused with an error, never a panic.
+        if let Ok(out) = simulate(&cfg, true) {
+            assert_eq!(out.scores.len(), cfg.n);
+        }
     }
 });

@@ -257,9 +257,9 @@ fn data_source(
         Some(path) => Source::File(path.clone()),
         None => match (lab_dir, lab::built_in_data(&spec.file)) {
             (Some(dir), _) => Source::File(dir.join(&spec.file)),
-            (None, Some(bytes)) => Source::BuiltIn {
+            (None, Some(bytes)) => Source::Bytes {
                 name: spec.file.clone(),
-                bytes,
+                bytes: bytes.into(),
             },
             (None, None) => Source::File(PathBuf::from(&spec.file)),
         },

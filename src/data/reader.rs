@@ -5,13 +5,18 @@ use super::chunks::Layout;
 use super::{DataError, field};
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::Arc;
 use xxhash_rust::xxh3::Xxh3;
 
 /// Where a data file comes from: a path, or bytes compiled into the binary.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
     File(PathBuf),
-    BuiltIn { name: String, bytes: &'static [u8] },
+    /// Bytes in memory: a built-in lab's data, or a fuzzer's input.
+    Bytes {
+        name: String,
+        bytes: Arc<[u8]>,
+    },
 }
 
 /// The columns a pass needs: numeric ones in this order, and the label.
@@ -42,7 +47,7 @@ impl Source {
     pub fn name(&self) -> String {
         match self {
             Source::File(p) => p.display().to_string(),
-            Source::BuiltIn { name, .. } => name.clone(),
+            Source::Bytes { name, .. } => name.clone(),
         }
     }
 
@@ -121,7 +126,7 @@ impl Source {
                     .map_err(|e| self.error(None, None, format!("cannot read it: {e}")))?;
                 Box::new(file)
             }
-            Source::BuiltIn { bytes, .. } => Box::new(*bytes),
+            Source::Bytes { bytes, .. } => Box::new(std::io::Cursor::new(Arc::clone(bytes))),
         };
         let mut magic = [0u8; 2];
         let mut got = 0;
@@ -240,7 +245,7 @@ impl Source {
     fn is_gzip(&self) -> Result<bool, DataError> {
         let mut magic = [0u8; 2];
         let n = match self {
-            Source::BuiltIn { bytes, .. } => {
+            Source::Bytes { bytes, .. } => {
                 let n = bytes.len().min(2);
                 magic[..n].copy_from_slice(&bytes[..n]);
                 n
