@@ -41,6 +41,7 @@ fn runs(c: &mut Criterion) {
                 title: &lab.title,
                 subtitle: None,
                 threshold_line: None,
+                moved: None,
             })
         });
     });

@@ -9,28 +9,25 @@ use anyhow::{Result, bail};
 use std::io::Write;
 use std::path::Path;
 
-/// The first header cell of every export: how an earlier export is recognised.
-const FIRST: &str = "index,";
-
-/// An export path may hold an earlier export (replaced), but never anything else.
+/// An export never replaces anything: a CSV is easily opened, edited and saved again.
 pub fn check_target(path: &Path) -> Result<()> {
-    if !path.exists() {
-        return Ok(());
-    }
-    let mut head = [0u8; FIRST.len()];
-    let earlier = path.is_file()
-        && std::fs::File::open(path)
-            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-            .is_ok()
-        && head == *FIRST.as_bytes();
-    if !earlier {
+    if path.symlink_metadata().is_ok() {
         bail!(
-            "--export: {} exists and is not an earlier anomaly-lab export; not overwriting it \
-             (choose another path)",
+            "--export: {} already exists; not overwriting it (an export may have been edited): \
+             choose another path or remove it",
             path.display()
         );
     }
     Ok(())
+}
+
+/// A header cell, quoted as RFC 4180 asks when it holds a comma, quote or line break.
+fn cell(name: &str) -> String {
+    if name.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    } else {
+        name.to_string()
+    }
 }
 
 /// The header: index, the features, score, priority, the label.
@@ -57,9 +54,9 @@ pub fn write(
     out: &Outcome,
     source: Option<&(Source, Plan)>,
 ) -> Result<()> {
-    let header = header(cfg)?;
+    let header: Vec<String> = header(cfg)?.iter().map(|h| cell(h)).collect();
     let threshold = out.threshold;
-    fsx::write_atomic_with(path, true, |file| {
+    fsx::write_atomic_with(path, false, |file| {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
         writeln!(w, "{}", header.join(","))?;
         let row = |w: &mut dyn Write, i: usize, values: &mut dyn Iterator<Item = f64>| {

@@ -123,7 +123,7 @@ pub fn cells(
     cfg: &RunConfig,
     data: Option<&DataTwin>,
     command: &str,
-    plot: &str,
+    plot: Option<&str>,
 ) -> Vec<(bool, String)> {
     let lab = &cfg.lab;
     let labelled = lab.labels.is_some();
@@ -140,11 +140,23 @@ pub fn cells(
     let label_var = label_at.map(|i| vars[i].as_str()).unwrap_or("threat");
     let plot_var = &vars[plot_at];
     let mut out = Vec::new();
-    let mut head = format!("# {}\n#\n# The numpy twin of `{command}`:\n", lab.title);
+    // Comment text: a line break would end the comment and start code.
+    let comment = |t: &str| t.replace(['\n', '\r'], " ");
+    let mut head = format!(
+        "# {}\n#\n# The numpy twin of `{}`:\n",
+        comment(&lab.title),
+        comment(command)
+    );
     head.push_str(
         "# the same cases, scores, threshold and priority set as anomaly-lab, to the bit.\n",
     );
     head.push_str("# Its last line of output is one JSON object with the run's numbers.\n");
+    if let Some(d) = data {
+        head.push_str(&format!(
+            "# Run it where {} is (the kdd lab's data ships as lab/kdd_smtp.csv.gz).\n",
+            comment(&d.file)
+        ));
+    }
     out.push((false, head));
 
     let mut imports = String::from("import json\n");
@@ -188,6 +200,8 @@ pub fn cells(
         }
         Some(d) => {
             let _ = writeln!(cases, "df = pd.read_csv({})", py_str(&d.file));
+            // anomaly-lab trims white space around header names.
+            let _ = writeln!(cases, "df.columns = df.columns.str.strip()");
             let _ = writeln!(cases, "n = len(df)");
             for (f, var) in lab.features.iter().zip(&vars) {
                 let _ = writeln!(
@@ -252,7 +266,12 @@ pub fn cells(
     let _ = writeln!(fig, "plt.xlabel({})", py_str(&lab.plot.x_label));
     let _ = writeln!(fig, "plt.ylabel({})", py_str(&lab.plot.y_label));
     let _ = writeln!(fig, "plt.title({})", py_str(&lab.title));
-    let _ = writeln!(fig, "plt.tight_layout()\nplt.savefig({})", py_str(plot));
+    match plot {
+        Some(plot) => {
+            let _ = writeln!(fig, "plt.tight_layout()\nplt.savefig({})", py_str(plot));
+        }
+        None => fig.push_str("plt.tight_layout()\n"),
+    }
     out.push((true, fig));
 
     let mut summary = String::from("summary = {\n");

@@ -141,8 +141,9 @@ pub struct DataParams {
     /// The file's name as given.
     pub file: String,
     pub rows: usize,
-    /// SHA-256 of the file's (decompressed) bytes.
-    pub sha256: String,
+    /// "xxh3-128:" and the hash of the file's (decompressed) bytes: two runs with the same
+    /// hash scored the same rows.
+    pub hash: String,
     /// The ground-truth column, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -164,6 +165,8 @@ impl Params {
             Cut::Threshold(t) => (None, Some(t)),
         };
         let features = &cfg.lab.features;
+        // A data run's cases come from its file: a lab's distributions do not apply.
+        let generated = cfg.lab.is_generated();
         let by_name = |get: &dyn Fn(&crate::lab::Feature) -> Option<Distribution>| {
             Ordered(
                 features
@@ -182,7 +185,12 @@ impl Params {
             seed: cfg.lab.is_generated().then_some(cfg.seed),
             n: cfg.n,
             data: None,
-            prevalence: cfg.lab.labels.as_ref().and_then(|l| l.prevalence),
+            prevalence: cfg
+                .lab
+                .labels
+                .as_ref()
+                .and_then(|l| l.prevalence)
+                .filter(|_| generated),
             quantile,
             threshold,
             top_k: cfg.top_k,
@@ -193,8 +201,8 @@ impl Params {
                     .collect(),
             ),
             scales,
-            distributions: by_name(&|f| f.distribution),
-            threat_distributions: by_name(&|f| f.threat),
+            distributions: by_name(&|f| f.distribution.filter(|_| generated)),
+            threat_distributions: by_name(&|f| f.threat.filter(|_| generated)),
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }

@@ -99,8 +99,8 @@ pub enum RunError {
     #[error("feature {feature}: {problem}")]
     Scale { feature: String, problem: String },
     #[error(
-        "the risk score is not a finite number (it overflowed); use smaller weights or \
-         distribution parameters"
+        "the risk score is not a finite number (a weighted sum overflowed past 1.8e308); use \
+         smaller --weights (or, for generated cases, smaller distribution parameters)"
     )]
     Overflow,
     #[error("lab {0} scores a data file; it has no distributions to generate cases from")]

@@ -299,8 +299,127 @@ fn threats_are_drawn_distinctly_on_the_plot() {
         title: "t",
         subtitle: None,
         threshold_line: None,
+        moved: None,
     };
     let with = render_png(&input(out.labels.as_deref())).unwrap();
     let without = render_png(&input(None)).unwrap();
     assert_ne!(with, without);
+}
+
+/// Runs `args` in `dir` and returns (exit code, stdout, stderr).
+fn outcome(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = cmd(dir).args(args).output().expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn sweep_never_replaces_a_file_that_is_not_a_png_and_refuses_what_cannot_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "my notes").unwrap();
+    let (code, out, err) = outcome(
+        dir.path(),
+        &["sweep", "--plot", "notes.txt", "--quantiles", "0.5"],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(out.is_empty() && err.contains("not a PNG"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "my notes"
+    );
+    let (code, _, err) = outcome(dir.path(), &["sweep", "--no-plot", "--n", "100000000000"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--n") && err.contains("memory"), "{err}");
+}
+
+#[test]
+fn the_label_can_never_be_a_score_input() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("d.csv"), "a,label\n1,0\n2,1\n3,0\n").unwrap();
+    let (code, out, err) = outcome(
+        dir.path(),
+        &[
+            "run",
+            "--data",
+            "d.csv",
+            "--weights",
+            "label=1",
+            "--label",
+            "label",
+            "--no-plot",
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        out.is_empty() && err.contains("never a score input"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_export_header_is_valid_csv_whatever_the_names() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("d.csv"), "a,\"x,y\"\n1,0\n2,1\n3,0\n").unwrap();
+    let (code, _, err) = outcome(
+        dir.path(),
+        &[
+            "run",
+            "--data",
+            "d.csv",
+            "--weights",
+            "a=1",
+            "--label",
+            "x,y",
+            "--no-plot",
+            "--export",
+            "e.csv",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    // The export reads back, label column and all.
+    let (code, _, err) = outcome(
+        dir.path(),
+        &[
+            "run",
+            "--data",
+            "e.csv",
+            "--weights",
+            "a=1",
+            "--label",
+            "x,y",
+            "--no-plot",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn a_title_cannot_break_out_of_the_twins_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab = "id = \"t\"\ntitle = \"Line one\\nimport os\"\n[[features]]\nname = \"x\"\nweight = 1.0\n\
+               distribution = { kind = \"beta\", a = 2.0, b = 2.0 }\n";
+    std::fs::write(dir.path().join("t.toml"), lab).unwrap();
+    let script = stdout(dir.path(), &["notebook", "--lab", "t.toml"]);
+    assert!(!script.lines().any(|l| l.trim() == "import os"), "{script}");
+    assert!(script.starts_with("# Line one import os\n"), "{script}");
+}
+
+#[test]
+fn a_failed_run_leaves_no_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, _) = outcome(
+        dir.path(),
+        &[
+            "run",
+            "--plot",
+            "missing-dir/p.png",
+            "--export",
+            "cases.csv",
+        ],
+    );
+    assert_eq!(code, Some(1));
+    assert!(!dir.path().join("cases.csv").exists());
 }

@@ -36,6 +36,7 @@ fn baseline_png() -> Vec<u8> {
         title: &lab.title,
         subtitle: None,
         threshold_line: None,
+        moved: None,
     })
     .unwrap()
 }
@@ -119,6 +120,7 @@ fn variant(title: &str, subtitle: Option<&str>, threshold: Option<f64>) -> Vec<u
         title,
         subtitle,
         threshold_line: threshold,
+        moved: None,
     })
     .unwrap()
 }

@@ -52,6 +52,15 @@ pub struct CompareArgs {
     /// Replace an existing reflection file (it may hold a student's work)
     #[arg(long, requires = "reflection")]
     pub force: bool,
+
+    /// Draw the after-run with the cases that entered and left the priority set ringed
+    /// (PNG; only replaces an earlier PNG)
+    #[arg(long, value_name = "FILE.png", value_parser = parse::path)]
+    pub plot: Option<PathBuf>,
+
+    /// With --plot: the runs' lab file, when it is not a built-in lab
+    #[arg(long, value_name = "FILE", value_parser = parse::path, requires = "plot")]
+    pub lab: Option<PathBuf>,
 }
 
 pub fn compare(args: &CompareArgs) -> Result<()> {
@@ -89,6 +98,20 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         Format::Md => render::markdown(&cmp, &style),
         Format::Json => render::json(&cmp, args.all),
     };
+    let png = match &args.plot {
+        Some(path) => {
+            super::run::check_plot_target(path)?;
+            Some(super::compare_plot::picture(
+                &after,
+                &cmp,
+                args.lab.as_deref(),
+            )?)
+        }
+        None => None,
+    };
+    if let (Some(path), Some(bytes)) = (&args.plot, &png) {
+        fsx::write_atomic(path, bytes, true).context("--plot")?;
+    }
     if let Some(path) = &args.reflection {
         let doc = reflection::fill(&before, &after, &cmp).to_json();
         fsx::write_atomic(path, doc.as_bytes(), args.force).context("--reflection")?;

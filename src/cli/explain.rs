@@ -29,7 +29,11 @@ pub fn explain(args: &ExplainArgs) -> Result<()> {
         run.summary.priority_count
     );
     if run.top_cases.is_empty() {
-        text.push_str("  none: the run listed no top cases (--top 0)\n");
+        text.push_str(if run.params.top_k == 0 {
+            "  none: the run listed no top cases (--top 0)\n"
+        } else {
+            "  none: this JSON has no top_cases (made by an older anomaly-lab? rerun it)\n"
+        });
     }
     for case in &run.top_cases {
         text.push_str("  ");

@@ -2,6 +2,7 @@
 //! (0 success, 1 runtime error, 2 usage error).
 
 mod compare;
+mod compare_plot;
 mod explain;
 mod notebook;
 mod parse;

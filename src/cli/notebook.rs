@@ -33,8 +33,8 @@ pub fn notebook(args: &NotebookArgs) -> Result<()> {
     let words: Vec<String> = std::env::args().skip(2).collect();
     let command = format!("anomaly-lab run {}", words.join(" "));
     let command = command.trim_end().replace(" --format ipynb", "");
-    let plot = format!("{}-plot-numpy.png", resolved.cfg.lab.id);
-    let cells = notebook::cells(&resolved.cfg, data.as_ref(), &command, &plot);
+    let plot = (!args.run.no_plot).then(|| format!("{}-plot-numpy.png", resolved.cfg.lab.id));
+    let cells = notebook::cells(&resolved.cfg, data.as_ref(), &command, plot.as_deref());
     let text = match args.format {
         TwinFormat::Py => notebook::script(&cells),
         TwinFormat::Ipynb => notebook::ipynb(&cells),

@@ -29,10 +29,10 @@ pub fn load_lab(arg: Option<&Path>) -> Result<(Lab, Option<PathBuf>)> {
     if let Some(lab) = lab::built_in(text) {
         return Ok((lab, None));
     }
-    let looks_like_name = lab::is_identifier(text) && !path.exists();
+    let looks_like_name = !path.exists() && !text.contains(['/', '.']);
     if looks_like_name {
         let names: Vec<&str> = lab::BUILT_IN.iter().map(|(n, _, _)| *n).collect();
-        let hint = lab::suggest(text, names.iter().copied())
+        let hint = lab::suggest(&text.to_lowercase(), names.iter().copied())
             .map(|s| format!(" (did you mean {s}?)"))
             .unwrap_or_default();
         return Err(UsageError::new(
@@ -118,6 +118,22 @@ pub fn resolve(args: &RunArgs) -> Result<Resolved> {
             feature(&lab, "--plot-x", x)?;
         }
     }
+    if let Some(label) = lab.label_name() {
+        if lab.feature_index(label).is_some() {
+            return Err(UsageError::new(
+                if args.label.is_some() {
+                    "--label"
+                } else {
+                    "--weights"
+                },
+                format!(
+                    "{label:?} is the ground-truth label and also a scored column; the label is \
+                     never a score input (score other columns, or name another label)"
+                ),
+            )
+            .into());
+        }
+    }
     let data = if data_run {
         Some(data_source(&mut lab, args, lab_dir)?)
     } else {
@@ -158,7 +174,7 @@ pub fn resolve(args: &RunArgs) -> Result<Resolved> {
 }
 
 /// What a bare `--data` run is, before its columns are filled in.
-const DATA_LAB: &str = r#"
+pub(super) const DATA_LAB: &str = r#"
 id = "data"
 title = "-"
 review_note = "Real data: inspect the top cases for false positives and missing context before action."

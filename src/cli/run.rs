@@ -47,7 +47,8 @@ pub struct RunArgs {
     #[arg(long = "top", value_name = "K", value_parser = parse::top_k, allow_hyphen_values = true)]
     pub top: Option<usize>,
 
-    /// Where to write the scatter plot (PNG) [default: <lab id>-plot.png, e.g. module2-plot.png]
+    /// Where to write the picture (PNG; only an earlier PNG is replaced) [default:
+    /// <lab id>-plot.png, e.g. module2-plot.png; for sweep <lab id>-sweep.png]
     #[arg(long, value_name = "PATH", value_parser = parse::path, conflicts_with = "no_plot")]
     pub plot: Option<PathBuf>,
 
@@ -139,6 +140,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
             title: &cfg.lab.title,
             subtitle: changes.as_deref(),
             threshold_line: decorate.then_some(out.threshold),
+            moved: None,
         })?),
         _ => None,
     };
@@ -151,7 +153,14 @@ pub fn run(args: &RunArgs) -> Result<()> {
         export::write(path, cfg, out, source.as_ref()).context("--export")?;
     }
     if let (Some(path), Some(bytes)) = (&plot_path, &png) {
-        fsx::write_atomic(path, bytes, true).context("--plot")?;
+        let written = fsx::write_atomic(path, bytes, true).context("--plot");
+        if written.is_err() {
+            // The export was a new file (it never replaces one): a failed run leaves none.
+            if let Some(e) = &args.export {
+                let _ = std::fs::remove_file(e);
+            }
+        }
+        written?;
     }
     fsx::print_stdout(&json)
 }
@@ -207,7 +216,7 @@ pub fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Result<Co
     let params = DataParams {
         file: source.name(),
         rows: scored.rows,
-        sha256: scored.sha256,
+        hash: scored.hash,
         label: plan.label.clone(),
     };
     Ok(Computed {
@@ -238,7 +247,7 @@ fn progress_bar(cfg: &RunConfig) -> indicatif::ProgressBar {
 }
 
 /// Refuses, before allocating, a run this machine cannot hold.
-fn check_memory(n: usize, with_plot: bool, kept: u128) -> Result<(), UsageError> {
+pub fn check_memory(n: usize, with_plot: bool, kept: u128) -> Result<(), UsageError> {
     let need = memory::required(n, with_plot, kept);
     match memory::available() {
         Some(have) if need > u128::from(have) => Err(UsageError::new(
@@ -273,7 +282,7 @@ fn warn_about_weights(cfg: &RunConfig) {
 }
 
 /// The plot path may hold an earlier plot (replaced), but never anything else.
-fn check_plot_target(path: &Path) -> Result<()> {
+pub fn check_plot_target(path: &Path) -> Result<()> {
     if path.is_dir() {
         bail!(
             "--plot: {} is a directory; give a file name such as plot.png",

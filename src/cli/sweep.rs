@@ -22,7 +22,8 @@ pub struct SweepArgs {
 
     /// Quantiles to cut at: a list (0.5,0.8,0.9) or START:STOP:STEP (0.5:0.99:0.01)
     /// [default: 0.5:0.99:0.01]
-    #[arg(long, value_name = "LIST", value_parser = quantiles, conflicts_with = "thresholds")]
+    #[arg(long, value_name = "LIST", value_parser = quantiles, conflicts_with = "thresholds",
+          allow_hyphen_values = true)]
     pub quantiles: Option<CutList>,
 
     /// Absolute scores to cut at instead: a list or START:STOP:STEP
@@ -75,6 +76,12 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             .clone()
             .unwrap_or_else(|| PathBuf::from(format!("{}-sweep.png", resolved.cfg.lab.id)))
     });
+    if resolved.data.is_none() {
+        super::run::check_memory(resolved.cfg.n, false, 0)?;
+    }
+    if let Some(path) = &plot_path {
+        super::run::check_plot_target(path)?;
+    }
     let computed = compute(resolved, false, false)?;
     let (cfg, out) = (&computed.cfg, &computed.out);
     let cuts = match (&args.quantiles, &args.thresholds) {
@@ -267,7 +274,10 @@ fn picture(rows: &[Row], op: &Row, curves: Option<&crate::sweep::Curves>) -> Res
             .zip(c.pr_curve.precision.iter().copied())
             .collect();
         panels.push(Panel {
-            title: format!("precision-recall (AP {:.3})", c.average_precision),
+            title: format!(
+                "precision-recall (AP {})",
+                plot::ticks::short(c.average_precision)
+            ),
             x_label: "recall",
             y_label: "precision",
             series: vec![Series {

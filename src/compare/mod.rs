@@ -195,10 +195,8 @@ pub fn compare(before: &RunReport, after: &RunReport) -> Result<Comparison, Comp
 /// Seed, n, the data file, the base rate and the input distributions decide which cases
 /// exist; weights, scales and cuts do not.
 fn defines_population(name: &str) -> bool {
-    matches!(
-        name,
-        "seed" | "n" | "prevalence" | "data.sha256" | "data.label"
-    ) || name.starts_with("distributions.")
+    matches!(name, "seed" | "n" | "prevalence" | "data.hash")
+        || name.starts_with("distributions.")
         || name.starts_with("threat_distributions.")
 }
 

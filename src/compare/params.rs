@@ -73,9 +73,9 @@ fn flatten_params(p: &Params) -> Vec<(String, Value, String)> {
             d.file.clone(),
         );
         push(
-            "data.sha256".into(),
-            Value::from(d.sha256.clone()),
-            d.sha256.clone(),
+            "data.hash".into(),
+            Value::from(d.hash.clone()),
+            d.hash.clone(),
         );
         if let Some(l) = &d.label {
             push("data.label".into(), Value::from(l.clone()), l.clone());

@@ -69,8 +69,8 @@ pub struct Scored {
     /// Otherwise the feature values of the highest-scoring rows, by row.
     pub top_values: HashMap<usize, Vec<f64>>,
     pub rows: usize,
-    /// SHA-256 of the file's (decompressed) bytes.
-    pub sha256: String,
+    /// "xxh3-128:" and the hash of the file's (decompressed) bytes.
+    pub hash: String,
 }
 
 impl Plan {
@@ -215,7 +215,7 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
         columns: keep_columns.then_some(columns),
         top_values,
         rows,
-        sha256: hash,
+        hash: format!("xxh3-128:{hash}"),
     })
 }
 

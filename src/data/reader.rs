@@ -1,5 +1,5 @@
 //! Reading a CSV export row by row: gzip detection, the header, field counts, UTF-8, and a
-//! SHA-256 of the (decompressed) bytes, with every error located by file, line and column.
+//! hash (xxh3-128) of the (decompressed) bytes, with every error located by file, line and column.
 
 use super::chunks::Layout;
 use super::{DataError, field};
@@ -147,7 +147,7 @@ impl Source {
     }
 
     /// Calls `each(values, label)` for every row, values in `cols.numeric` order. Returns the
-    /// row count and the SHA-256 of the decompressed bytes.
+    /// row count and the xxh3-128 hash of the decompressed bytes.
     pub fn for_each_row(
         &self,
         cols: &Columns,
@@ -259,6 +259,7 @@ impl Source {
 
     fn header(&self, record: &csv::ByteRecord) -> Result<Vec<String>, DataError> {
         let mut names = Vec::with_capacity(record.len());
+        let mut seen = std::collections::HashSet::with_capacity(record.len());
         for (i, cell) in record.iter().enumerate() {
             // A UTF-8 byte-order mark before the first name is not part of it.
             let cell = if i == 0 {
@@ -276,7 +277,7 @@ impl Source {
                 })?
                 .trim()
                 .to_string();
-            if names.contains(&name) {
+            if !seen.insert(name.clone()) {
                 return Err(self.error(
                     Some(1),
                     Some(&name),
@@ -293,12 +294,21 @@ impl Source {
             let hint = crate::lab::suggest(name, header.iter().map(String::as_str))
                 .map(|s| format!(" (did you mean {s}?)"))
                 .unwrap_or_default();
+            const SHOWN: usize = 20;
+            let mut listed: Vec<String> = header
+                .iter()
+                .take(SHOWN)
+                .map(|h| format!("{h:?}"))
+                .collect();
+            if header.len() > SHOWN {
+                listed.push(format!("and {} more", header.len() - SHOWN));
+            }
             self.error(
                 Some(1),
                 None,
                 format!(
                     "has no column {name:?}{hint}; its columns are {}",
-                    header.join(", ")
+                    listed.join(", ")
                 ),
             )
         })

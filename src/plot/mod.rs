@@ -53,7 +53,19 @@ pub struct PlotInput<'a> {
     pub subtitle: Option<&'a str>,
     /// Draw the threshold as a dashed line, with a legend.
     pub threshold_line: Option<f64>,
+    /// Cases that entered and left the priority set in a comparison, to be marked.
+    pub moved: Option<Moved<'a>>,
 }
+
+/// The cases a change moved, for `compare --plot` (ascending indices).
+#[derive(Clone, Copy)]
+pub struct Moved<'a> {
+    pub entered: &'a [usize],
+    pub left: &'a [usize],
+}
+
+const ENTERED_RGB: [u8; 3] = [0x1a, 0x9e, 0x3a];
+const LEFT_RGB: [u8; 3] = [0xe0, 0x80, 0x00];
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
@@ -77,7 +89,8 @@ pub fn render_png(input: &PlotInput) -> Result<Vec<u8>, PlotError> {
         input.title.to_string()
     };
     if let Some(t) = input.threshold_line {
-        threshold_line(&mut canvas, &frame, t, input.labels.is_none());
+        let legend = input.labels.is_none() && input.moved.is_none();
+        threshold_line(&mut canvas, &frame, t, legend);
     }
     draw_axes(&mut canvas, &frame, input, &title);
     canvas.encode_png()
@@ -175,8 +188,79 @@ fn draw_markers(canvas: &mut Canvas, f: &Frame, input: &PlotInput) {
             ringed(canvas, f.px(x), f.py(y), colour(i), clip);
         }
     }
-    if input.labels.is_some() {
+    if let Some(m) = input.moved {
+        for (cases, rgb) in [(m.entered, ENTERED_RGB), (m.left, LEFT_RGB)] {
+            for &i in cases.iter().filter(|&&i| i < input.x.len()) {
+                ring(canvas, f.px(input.x[i]), f.py(input.y[i]), rgb, clip);
+            }
+        }
+        moved_legend(canvas, f, clip, m, input.labels.is_some());
+    } else if input.labels.is_some() {
         legend(canvas, f, clip);
+    }
+}
+
+/// A hollow ring around a marker: drawn as a disc of the colour with the marker redrawn
+/// inside would hide it, so only the annulus is painted.
+fn ring(canvas: &mut Canvas, x: f64, y: f64, rgb: [u8; 3], clip: (f64, f64, f64, f64)) {
+    let (outer, inner) = (MARKER_RADIUS + 3.5, MARKER_RADIUS + 1.5);
+    for py in (y - outer - 1.0).floor() as i64..=(y + outer + 1.0).ceil() as i64 {
+        for px in (x - outer - 1.0).floor() as i64..=(x + outer + 1.0).ceil() as i64 {
+            let (cx, cy) = (px as f64 + 0.5, py as f64 + 0.5);
+            if cx < clip.0 || cy < clip.1 || cx > clip.2 || cy > clip.3 {
+                continue;
+            }
+            let d = ((cx - x).powi(2) + (cy - y).powi(2)).sqrt();
+            let cover = (outer + 0.5 - d).clamp(0.0, 1.0) * (d - inner + 0.5).clamp(0.0, 1.0);
+            if cover > 0.0 {
+                canvas.blend_at(px, py, rgb, cover);
+            }
+        }
+    }
+}
+
+/// What the rings of `compare --plot` mean.
+fn moved_legend(
+    canvas: &mut Canvas,
+    f: &Frame,
+    clip: (f64, f64, f64, f64),
+    m: Moved,
+    threats: bool,
+) {
+    let em = 8.0 * PT;
+    let (x0, mut y) = (f.left + 12.0, f.top + 12.0);
+    let entries = [
+        (
+            format!("entered the priority set ({})", m.entered.len()),
+            ENTERED_RGB,
+        ),
+        (format!("left it ({})", m.left.len()), LEFT_RGB),
+    ];
+    for (label, rgb) in entries {
+        ring(canvas, x0, y, rgb, clip);
+        text::draw(
+            canvas,
+            &label,
+            em,
+            (x0 + 12.0, y + 0.36 * em),
+            Align::Start,
+            false,
+            [0, 0, 0],
+        );
+        y += 15.0;
+    }
+    if threats {
+        ringed(canvas, x0, y, NORMAL_RGB, clip);
+        let label = "threat (dark edge)";
+        text::draw(
+            canvas,
+            label,
+            em,
+            (x0 + 12.0, y + 0.36 * em),
+            Align::Start,
+            false,
+            [0, 0, 0],
+        );
     }
 }
 
