@@ -423,3 +423,54 @@ fn a_failed_run_leaves_no_export() {
     assert_eq!(code, Some(1));
     assert!(!dir.path().join("cases.csv").exists());
 }
+
+#[test]
+fn compare_plot_draws_the_after_run_with_the_moved_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, args) in [
+        ("b.json", vec!["run", "--lab", "telemetry", "--no-plot"]),
+        (
+            "a.json",
+            vec![
+                "run",
+                "--lab",
+                "telemetry",
+                "--no-plot",
+                "--quantile",
+                "0.9",
+            ],
+        ),
+        (
+            "s.json",
+            vec!["run", "--lab", "telemetry", "--no-plot", "--seed", "8"],
+        ),
+    ] {
+        std::fs::write(dir.path().join(name), stdout(dir.path(), &args)).unwrap();
+    }
+    let (code, _, err) = outcome(
+        dir.path(),
+        &["compare", "b.json", "a.json", "--plot", "moved.png"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let png = std::fs::read(dir.path().join("moved.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    // Different populations: no case moved, so nothing to draw, and nothing is written.
+    let (code, _, err) = outcome(
+        dir.path(),
+        &["compare", "b.json", "s.json", "--plot", "x.png"],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("different populations"), "{err}");
+    assert!(!dir.path().join("x.png").exists());
+    // A run whose numbers no longer come back (edited by hand) is refused, not drawn wrong.
+    let edited = std::fs::read_to_string(dir.path().join("a.json"))
+        .unwrap()
+        .replace("\"seed\": 7", "\"seed\": 8");
+    std::fs::write(dir.path().join("e.json"), edited).unwrap();
+    let (code, _, err) = outcome(
+        dir.path(),
+        &["compare", "a.json", "e.json", "--plot", "y.png"],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(!dir.path().join("y.png").exists());
+}
