@@ -40,12 +40,7 @@ fn metric_text(run: &RunReport) -> String {
 
 /// The reflection for `before` -> `after`, with the fields the tool can fill filled.
 pub fn fill(before: &RunReport, after: &RunReport, cmp: &Comparison) -> Reflection {
-    let changed: Vec<String> = cmp
-        .params
-        .iter()
-        .filter(|p| p.changed() && p.name != "tool_version")
-        .map(|p| p.describe())
-        .collect();
+    let changed = cmp.changes();
     let what_changed = if changed.is_empty() {
         "nothing: the two runs have the same parameters".to_string()
     } else {

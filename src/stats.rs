@@ -296,6 +296,9 @@ mod tests {
     fn top_indices_breaks_ties_towards_higher_index() {
         assert_eq!(top_indices(&[1.0, 5.0, 5.0, 2.0], 2), vec![2, 1]);
         assert_eq!(top_indices(&[1.0, 2.0], 5), vec![1, 0]);
+        // numpy's sort compares with <: +0.0 and -0.0 tie, so the higher index ranks first.
+        assert_eq!(top_indices(&[0.0, -0.0], 2), vec![1, 0]);
+        assert_eq!(top_indices(&[-0.0, 0.0], 2), vec![1, 0]);
         assert!(top_indices(&[1.0], 0).is_empty());
         assert_eq!(top_indices(&[1.0, 3.0], usize::MAX), vec![1, 0]);
     }

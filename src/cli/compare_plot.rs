@@ -94,21 +94,7 @@ fn rebuild(run: &RunReport, lab_file: Option<&Path>) -> Result<Resolved> {
                 },
                 _ => Source::File(PathBuf::from(&d.file)),
             };
-            let plan = data::Plan {
-                features: cfg
-                    .lab
-                    .features
-                    .iter()
-                    .map(|f| data::ScoredColumn {
-                        name: f.name.clone(),
-                        weight: f.weight,
-                        scale: f.scale,
-                    })
-                    .collect(),
-                label: d.label.clone(),
-                plot_x: Some(cfg.lab.plot.x.clone()),
-                top_k: 0,
-            };
+            let plan = data::Plan::of_lab(&cfg.lab, true);
             Some((source, plan))
         }
     };
@@ -142,13 +128,7 @@ pub fn picture(after: &RunReport, cmp: &Comparison, lab_file: Option<&Path>) -> 
     let Some(x) = &out.plot_x else {
         bail!("--plot: the run has no plotted feature");
     };
-    let changes: Vec<String> = cmp
-        .params
-        .iter()
-        .filter(|p| p.changed() && p.name != "tool_version")
-        .map(|p| p.describe())
-        .collect();
-    let subtitle = changes.join("; ");
+    let subtitle = cmp.changes().join("; ");
     Ok(plot::render_png(&PlotInput {
         x: x.as_slice().unwrap_or_default(),
         y: out.scores.as_slice().unwrap_or_default(),

@@ -280,21 +280,7 @@ fn data_source(
             (None, None) => Source::File(PathBuf::from(&spec.file)),
         },
     };
-    let plan = data::Plan {
-        features: lab
-            .features
-            .iter()
-            .map(|f| data::ScoredColumn {
-                name: f.name.clone(),
-                weight: f.weight,
-                scale: f.scale,
-            })
-            .collect(),
-        label: lab.labels.as_ref().map(|l| l.name.clone()),
-        plot_x: (!args.no_plot).then(|| lab.plot.x.clone()),
-        top_k: 0,
-    };
-    Ok((source, plan))
+    Ok((source, data::Plan::of_lab(lab, !args.no_plot)))
 }
 
 pub fn feature(lab: &Lab, flag: &str, name: &str) -> Result<usize, UsageError> {

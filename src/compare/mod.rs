@@ -142,6 +142,17 @@ pub struct Comparison {
     pub top: Option<TopChange>,
 }
 
+impl Comparison {
+    /// What changed, "quantile 0.8 -> 0.9", one entry per parameter (the tool version aside).
+    pub fn changes(&self) -> Vec<String> {
+        self.params
+            .iter()
+            .filter(|p| p.changed() && p.name != "tool_version")
+            .map(ParamChange::describe)
+            .collect()
+    }
+}
+
 /// Why two runs cannot be compared at all.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum CompareError {

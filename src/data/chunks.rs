@@ -194,7 +194,6 @@ fn parse_block<S>(
         .flexible(true)
         .from_reader(&block.bytes[..]);
     let mut record = csv::ByteRecord::new();
-    let width = layout.header.len();
     let mut values = vec![0.0; layout.numeric.len()];
     let mut rows = 0;
     loop {
@@ -206,9 +205,27 @@ fn parse_block<S>(
             return Ok(rows);
         }
         let line = block.first_line + record.position().map_or(1, |p| p.line()) - 1;
+        if let Some(label) = layout.row(source, &record, line, &mut values)? {
+            each(state, &values, label);
+            rows += 1;
+        }
+    }
+}
+
+impl Layout {
+    /// Checks one record and parses its needed cells into `values`: Ok(None) for a blank
+    /// line, Ok(Some(label)) for a row, or the problem with its line and column.
+    pub(super) fn row(
+        &self,
+        source: &Source,
+        record: &csv::ByteRecord,
+        line: u64,
+        values: &mut [f64],
+    ) -> Result<Option<Option<bool>>, DataError> {
+        let width = self.header.len();
         if record.len() != width {
             if record.len() == 1 && record[0].is_empty() {
-                continue;
+                return Ok(None);
             }
             return Err(source.error(
                 Some(line),
@@ -226,18 +243,17 @@ fn parse_block<S>(
                 "holds bytes that are not UTF-8 text".into(),
             ));
         }
-        for (v, &j) in values.iter_mut().zip(&layout.numeric) {
+        for (v, &j) in values.iter_mut().zip(&self.numeric) {
             *v = field::number(&record[j])
-                .map_err(|p| source.error(Some(line), Some(&layout.header[j]), p))?;
+                .map_err(|p| source.error(Some(line), Some(&self.header[j]), p))?;
         }
-        let label = match layout.label {
+        let label = match self.label {
             Some(j) => Some(
                 field::label(&record[j])
-                    .map_err(|p| source.error(Some(line), Some(&layout.header[j]), p))?,
+                    .map_err(|p| source.error(Some(line), Some(&self.header[j]), p))?,
             ),
             None => None,
         };
-        each(state, &values, label);
-        rows += 1;
+        Ok(Some(label))
     }
 }

@@ -74,6 +74,25 @@ pub struct Scored {
 }
 
 impl Plan {
+    /// A lab's features as the columns to score, its label as the ground truth, and the
+    /// plotted column if there is a plot.
+    pub fn of_lab(lab: &crate::lab::Lab, with_plot: bool) -> Plan {
+        Plan {
+            features: lab
+                .features
+                .iter()
+                .map(|f| ScoredColumn {
+                    name: f.name.clone(),
+                    weight: f.weight,
+                    scale: f.scale,
+                })
+                .collect(),
+            label: lab.label_name().map(str::to_string),
+            plot_x: with_plot.then(|| lab.plot.x.clone()),
+            top_k: 0,
+        }
+    }
+
     fn needed(&self) -> Columns {
         Columns {
             numeric: self

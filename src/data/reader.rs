@@ -1,8 +1,8 @@
 //! Reading a CSV export row by row: gzip detection, the header, field counts, UTF-8, and a
 //! hash (xxh3-128) of the (decompressed) bytes, with every error located by file, line and column.
 
+use super::DataError;
 use super::chunks::Layout;
-use super::{DataError, field};
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -95,7 +95,12 @@ impl Source {
             ));
         }
         let end = csv.position().byte() as usize;
-        let header = self.header(&record)?;
+        Ok((self.layout_of(&record, cols)?, end.min(head.len())))
+    }
+
+    /// Where the needed columns are, from the header record.
+    fn layout_of(&self, record: &csv::ByteRecord, cols: &Columns) -> Result<Layout, DataError> {
+        let header = self.header(record)?;
         let index = |name: &str| self.find(&header, name);
         let numeric = cols
             .numeric
@@ -103,14 +108,11 @@ impl Source {
             .map(|c| index(c))
             .collect::<Result<_, _>>()?;
         let label = cols.label.as_deref().map(index).transpose()?;
-        Ok((
-            Layout {
-                header,
-                numeric,
-                label,
-            },
-            end.min(head.len()),
-        ))
+        Ok(Layout {
+            header,
+            numeric,
+            label,
+        })
     }
 
     /// The raw byte stream, decompressed if it starts with gzip's magic bytes.
@@ -185,53 +187,15 @@ impl Source {
                 "is empty; expected a header row naming the columns, then one row per case".into(),
             ));
         }
-        let header = self.header(&record)?;
-        let index = |name: &str| self.find(&header, name);
-        let numeric: Vec<usize> = cols
-            .numeric
-            .iter()
-            .map(|c| index(c))
-            .collect::<Result<_, _>>()?;
-        let label = cols.label.as_deref().map(index).transpose()?;
-        let width = header.len();
-        let mut values = vec![0.0; numeric.len()];
+        let layout = self.layout_of(&record, cols)?;
+        let mut values = vec![0.0; layout.numeric.len()];
         let mut rows = 0usize;
         while read(&mut csv, &mut record)? {
             let line = record.position().map_or(0, |p| p.line());
-            if record.len() != width {
-                // A blank last line is no row.
-                if record.len() == 1 && record[0].is_empty() {
-                    continue;
-                }
-                return Err(self.error(
-                    Some(line),
-                    None,
-                    format!(
-                        "has {} fields but the header has {width}; every row needs one value per column",
-                        record.len()
-                    ),
-                ));
+            if let Some(label) = layout.row(self, &record, line, &mut values)? {
+                each(&values, label);
+                rows += 1;
             }
-            if std::str::from_utf8(record.as_slice()).is_err() {
-                return Err(self.error(
-                    Some(line),
-                    None,
-                    "holds bytes that are not UTF-8 text".into(),
-                ));
-            }
-            for (v, &j) in values.iter_mut().zip(&numeric) {
-                *v = field::number(&record[j])
-                    .map_err(|p| self.error(Some(line), Some(&header[j]), p))?;
-            }
-            let l = match label {
-                Some(j) => Some(
-                    field::label(&record[j])
-                        .map_err(|p| self.error(Some(line), Some(&header[j]), p))?,
-                ),
-                None => None,
-            };
-            each(&values, l);
-            rows += 1;
         }
         if rows == 0 {
             return Err(self.error(None, None, "has a header but no rows".into()));
