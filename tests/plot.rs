@@ -169,3 +169,39 @@ fn the_subtitle_lists_what_differs_from_the_lab() {
         ["quantile 0.9", "weights.severity 0.4"]
     );
 }
+
+#[test]
+fn the_density_view_explains_its_colours_above_the_axes_and_follows_the_scatter() {
+    let n = plot::DENSITY_ABOVE + 1;
+    let x: Vec<f64> = (0..n).map(|i| (i % 1000) as f64 / 1000.0).collect();
+    let y: Vec<f64> = (0..n).map(|i| (i % 777) as f64 / 777.0).collect();
+    let priority: Vec<usize> = (0..n).filter(|&i| y[i] > 0.8).collect();
+    let png = plot::render_png(&PlotInput {
+        x: &x,
+        y: &y,
+        priority: &priority,
+        labels: None,
+        x_label: "x",
+        y_label: "y",
+        title: "t",
+        subtitle: None,
+        threshold_line: None,
+        moved: None,
+    })
+    .unwrap();
+    let (w, _, rgb) = decode(&png);
+    // The note's grey ink sits in the band under the title, above the axes.
+    let grey = (24..36)
+        .flat_map(|r| (0..w).map(move |c| ((r * w + c) * 3) as usize))
+        .filter(|&i| rgb[i] < 0x90 && rgb[i] == rgb[i + 1] && rgb[i + 1] == rgb[i + 2])
+        .count();
+    assert!(
+        grey > 200,
+        "the density note is above the axes ({grey} grey pixels)"
+    );
+    // Scatter markers shrink towards the density view's single pixels; 96 cases keep
+    // matplotlib's size.
+    let r = plot::marker_radius;
+    assert!(r(96) > r(10_000) && r(10_000) > r(plot::DENSITY_ABOVE));
+    assert!(r(plot::DENSITY_ABOVE) <= 1.5);
+}

@@ -2,8 +2,7 @@
 //! apart, each shaded from pale to full colour by the logarithm of its count.
 
 use super::raster::Canvas;
-use super::text::{self, Align};
-use super::{Frame, LABEL_EM, NORMAL_RGB, PRIORITY_RGB, PlotInput};
+use super::{Frame, NORMAL_RGB, PRIORITY_RGB, PlotInput};
 
 /// Counts points per pixel of the axes box and paints them.
 pub(super) fn draw(canvas: &mut Canvas, f: &Frame, input: &PlotInput) {
@@ -39,19 +38,9 @@ pub(super) fn draw(canvas: &mut Canvas, f: &Frame, input: &PlotInput) {
             (n, NORMAL_RGB)
         };
         if count > 0 {
-            let depth = 0.15 + 0.85 * f64::from(count).ln_1p() / scale;
+            // A single case is as strong as the smallest scatter marker, so the views match.
+            let depth = 0.55 + 0.45 * f64::from(count).ln_1p() / scale;
             canvas.blend_at((x0 + cell % w) as i64, (y0 + cell / w) as i64, rgb, depth);
         }
     }
-    let legend = format!("density: darker = more cases per pixel (log scale, max {max})");
-    let at = (f.right - 6.0, f.bottom - 6.0);
-    text::draw(
-        canvas,
-        &legend,
-        0.8 * LABEL_EM,
-        at,
-        Align::End,
-        false,
-        [0x40, 0x40, 0x40],
-    );
 }

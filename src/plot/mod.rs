@@ -39,6 +39,7 @@ const DESCENT_EM: f64 = 0.236;
 const MARKER_RADIUS: f64 = (2.449_489_742_783_178 + 0.5) * PT; // sqrt(24) / 2 + 1 pt / 2
 
 /// What the plot shows.
+#[derive(Clone, Copy)]
 pub struct PlotInput<'a> {
     pub x: &'a [f64],
     pub y: &'a [f64],
@@ -80,8 +81,22 @@ pub const DENSITY_ABOVE: usize = 100_000;
 /// for more than [`DENSITY_ABOVE`] points a density view that says so in its title.
 pub fn render_png(input: &PlotInput) -> Result<Vec<u8>, PlotError> {
     let mut canvas = Canvas::new(WIDTH, HEIGHT);
+    let density = input.x.len() > DENSITY_ABOVE;
+    // The density view says what its colours mean above the axes, never over the data.
+    let note = density.then(|| {
+        let note = "density view: red = priority, blue = not priority, darker = more cases \
+                    per pixel (log scale)";
+        match input.subtitle {
+            Some(s) => format!("{s} · {note}"),
+            None => note.to_string(),
+        }
+    });
+    let input = &PlotInput {
+        subtitle: note.as_deref().or(input.subtitle),
+        ..*input
+    };
     let frame = Frame::layout(input);
-    let title = if input.x.len() > DENSITY_ABOVE {
+    let title = if density {
         density::draw(&mut canvas, &frame, input);
         format!("{} (n = {})", input.title, thousands(input.x.len()))
     } else {
@@ -178,9 +193,12 @@ fn draw_markers(canvas: &mut Canvas, f: &Frame, input: &PlotInput) {
     }
     let colour = |i: usize| if flagged[i] { PRIORITY_RGB } else { NORMAL_RGB };
     let threat = |i: usize| input.labels.is_some_and(|l| l[i]);
+    // Markers shrink as cases multiply, so the step to the density view above
+    // DENSITY_ABOVE cases is no jolt; the notebook's 96 keep matplotlib's size.
+    let radius = marker_radius(input.x.len());
     for (i, (&x, &y)) in input.x.iter().zip(input.y).enumerate() {
         if !threat(i) {
-            canvas.disc(f.px(x), f.py(y), MARKER_RADIUS, colour(i), clip);
+            canvas.disc(f.px(x), f.py(y), radius, colour(i), clip);
         }
     }
     for (i, (&x, &y)) in input.x.iter().zip(input.y).enumerate() {
@@ -265,6 +283,16 @@ fn moved_legend(
 }
 
 const RING_RGB: [u8; 3] = [0x1a, 0x1a, 0x1a];
+
+/// Full size up to 2,000 cases, then shrinking with the square root of n, to about a pixel.
+pub fn marker_radius(n: usize) -> f64 {
+    const FULL_UP_TO: f64 = 2000.0;
+    if (n as f64) <= FULL_UP_TO {
+        MARKER_RADIUS
+    } else {
+        (MARKER_RADIUS * (FULL_UP_TO / n as f64).sqrt()).max(1.0)
+    }
+}
 
 fn ringed(canvas: &mut Canvas, x: f64, y: f64, rgb: [u8; 3], clip: (f64, f64, f64, f64)) {
     canvas.disc(x, y, MARKER_RADIUS + 1.6, RING_RGB, clip);
@@ -353,46 +381,34 @@ fn draw_axes(canvas: &mut Canvas, f: &Frame, input: &PlotInput, title: &str) {
         true,
         ink,
     );
-    // A title wider than the figure is set smaller until it fits (and cut as a last resort).
-    let room = f64::from(WIDTH) - 2.0 * LAYOUT_PAD;
-    let mut em = TITLE_EM;
-    while text::width(title, em) > room && em > 0.6 * TITLE_EM {
-        em *= 0.95;
+    let baseline = LAYOUT_PAD + (TITLE_BOX_EM - DESCENT_EM) * TITLE_EM;
+    fitted(canvas, title, TITLE_EM, (centre_x, baseline), ink);
+    if let Some(sub) = input.subtitle {
+        let at = (centre_x, baseline + SUBTITLE_EM * BOX_EM);
+        fitted(canvas, sub, SUBTITLE_EM, at, [0x44, 0x44, 0x44]);
     }
-    let mut shown = title.to_string();
-    let chars: Vec<char> = title.chars().collect();
+}
+
+/// A line of text centred at `at` (over the axes, as matplotlib does) but never past the
+/// figure's edges: set smaller until it fits, and cut as a last resort.
+fn fitted(canvas: &mut Canvas, line: &str, em: f64, at: (f64, f64), rgb: [u8; 3]) {
+    let room = f64::from(WIDTH) - 2.0 * LAYOUT_PAD;
+    let mut size = em;
+    while text::width(line, size) > room && size > 0.6 * em {
+        size *= 0.95;
+    }
+    let mut shown = line.to_string();
+    let chars: Vec<char> = line.chars().collect();
     let mut keep = chars.len();
-    while text::width(&shown, em) > room && keep > 4 {
+    while text::width(&shown, size) > room && keep > 4 {
         keep -= 1;
         shown = chars[..keep].iter().collect::<String>() + "…";
     }
-    let baseline = LAYOUT_PAD + (TITLE_BOX_EM - DESCENT_EM) * TITLE_EM;
-    // Centred over the axes, as matplotlib does, but never past the figure's edges.
-    let half = text::width(&shown, em) / 2.0;
-    let title_x = centre_x
-        .min(f64::from(WIDTH) - LAYOUT_PAD - half)
-        .max(LAYOUT_PAD + half);
-    text::draw(
-        canvas,
-        &shown,
-        em,
-        (title_x, baseline),
-        Align::Centre,
-        false,
-        ink,
-    );
-    if let Some(sub) = input.subtitle {
-        let at = (centre_x, baseline + SUBTITLE_EM * BOX_EM);
-        text::draw(
-            canvas,
-            sub,
-            SUBTITLE_EM,
-            at,
-            Align::Centre,
-            false,
-            [0x44, 0x44, 0x44],
-        );
-    }
+    let half = text::width(&shown, size) / 2.0;
+    let x =
+        at.0.min(f64::from(WIDTH) - LAYOUT_PAD - half)
+            .max(LAYOUT_PAD + half);
+    text::draw(canvas, &shown, size, (x, at.1), Align::Centre, false, rgb);
 }
 
 /// The threshold as a dashed line across the axes, labelled; with `legend`, the colours too.
