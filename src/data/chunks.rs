@@ -157,7 +157,7 @@ fn fill(
                 pending.extend_from_slice(&buf[..n]);
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(source.read_error(&e)),
+            Err(e) => return Err(source.read_error(&e, None)),
         }
     }
     Ok(false)

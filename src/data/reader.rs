@@ -66,14 +66,13 @@ impl Source {
     }
 
     /// A failed read, named for what it most likely is.
-    pub(super) fn read_error(&self, e: &std::io::Error) -> DataError {
-        let gz = self.is_gzip().unwrap_or(false);
-        let what = if gz {
+    pub(super) fn read_error(&self, e: &std::io::Error, line: Option<u64>) -> DataError {
+        let what = if self.is_gzip() && e.kind() != std::io::ErrorKind::NotFound {
             "the gzip stream is corrupt or cut short"
         } else {
             "cannot read it"
         };
-        self.error(None, None, format!("{what}: {e}"))
+        self.error(line, None, format!("{what}: {e}"))
     }
 
     /// The header's columns and the byte where the first row starts, from the stream's
@@ -155,15 +154,6 @@ impl Source {
         cols: &Columns,
         each: &mut dyn FnMut(&[f64], Option<bool>),
     ) -> Result<(usize, String), DataError> {
-        let gz = self.is_gzip()?;
-        let io_error = |e: &std::io::Error, line: Option<u64>| {
-            let what = if gz && e.kind() != std::io::ErrorKind::NotFound {
-                "the gzip stream is corrupt or cut short"
-            } else {
-                "cannot read it"
-            };
-            self.error(line, None, format!("{what}: {e}"))
-        };
         let mut hashing = Hashing {
             inner: self.open()?,
             hasher: Xxh3::new(),
@@ -176,7 +166,7 @@ impl Source {
         let mut record = csv::ByteRecord::new();
         let read = |csv: &mut csv::Reader<_>, record: &mut csv::ByteRecord| {
             csv.read_byte_record(record).map_err(|e| match e.kind() {
-                csv::ErrorKind::Io(io) => io_error(io, e.position().map(|p| p.line())),
+                csv::ErrorKind::Io(io) => self.read_error(io, e.position().map(|p| p.line())),
                 _ => self.error(e.position().map(|p| p.line()), None, e.to_string()),
             })
         };
@@ -202,11 +192,11 @@ impl Source {
         }
         drop(csv);
         // Whatever the CSV reader left unread (nothing, normally) still counts in the hash.
-        std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| io_error(&e, None))?;
+        std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| self.read_error(&e, None))?;
         Ok((rows, format!("{:032x}", hashing.hasher.digest128())))
     }
 
-    fn is_gzip(&self) -> Result<bool, DataError> {
+    fn is_gzip(&self) -> bool {
         let mut magic = [0u8; 2];
         let n = match self {
             Source::Bytes { bytes, .. } => {
@@ -218,7 +208,7 @@ impl Source {
                 .and_then(|f| f.take(2).read(&mut magic))
                 .unwrap_or(0),
         };
-        Ok(magic[..n] == [0x1f, 0x8b])
+        magic[..n] == [0x1f, 0x8b]
     }
 
     fn header(&self, record: &csv::ByteRecord) -> Result<Vec<String>, DataError> {
