@@ -3,23 +3,9 @@
 //! shortest round-trip form, so pandas (or `run --data`) reads back the exact doubles.
 
 use crate::data::{Plan, Source};
-use crate::fsx;
 use crate::run::{Outcome, RunConfig};
 use anyhow::{Result, bail};
 use std::io::Write;
-use std::path::Path;
-
-/// An export never replaces anything: a CSV is easily opened, edited and saved again.
-pub fn check_target(path: &Path) -> Result<()> {
-    if path.symlink_metadata().is_ok() {
-        bail!(
-            "--export: {} already exists; not overwriting it (an export may have been edited): \
-             choose another path or remove it",
-            path.display()
-        );
-    }
-    Ok(())
-}
 
 /// A header cell, quoted as RFC 4180 asks when it holds a comma, quote or line break.
 fn cell(name: &str) -> String {
@@ -46,19 +32,24 @@ fn header(cfg: &RunConfig) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Writes the export atomically. A generated run's columns are in `out.columns`; a data run
-/// reads its file a second time.
+/// The export's first line, or why this lab cannot be exported.
+pub fn header_line(cfg: &RunConfig) -> Result<String> {
+    let cells: Vec<String> = header(cfg)?.iter().map(|h| cell(h)).collect();
+    Ok(cells.join(","))
+}
+
+/// Writes the export under `header` (from [`header_line`]). A generated run's columns are
+/// in `out.columns`; a data run reads its file a second time.
 pub fn write(
-    path: &Path,
-    cfg: &RunConfig,
+    file: &mut dyn Write,
+    header: &str,
     out: &Outcome,
     source: Option<&(Source, Plan)>,
-) -> Result<()> {
-    let header: Vec<String> = header(cfg)?.iter().map(|h| cell(h)).collect();
+) -> std::io::Result<()> {
     let threshold = out.threshold;
-    fsx::write_atomic_with(path, false, |file| {
+    {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
-        writeln!(w, "{}", header.join(","))?;
+        writeln!(w, "{header}")?;
         let row = |w: &mut dyn Write, i: usize, values: &mut dyn Iterator<Item = f64>| {
             write!(w, "{i}")?;
             for v in values {
@@ -101,5 +92,5 @@ pub fn write(
             (None, None) => return Err(std::io::Error::other("the run kept no columns")),
         }
         w.flush()
-    })
+    }
 }

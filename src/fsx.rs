@@ -1,6 +1,8 @@
-//! File output that never leaves a half-written file: write a temporary file in the
-//! target's directory, flush it to disk, then rename it into place. Temporary files still
-//! in flight when the user presses Ctrl-C are removed before the process exits.
+//! File output that never leaves a half-written file and never replaces what it should
+//! not: each file is written whole to a temporary file in the target's directory
+//! ([`stage`]), and only put in place ([`Staged::commit`]) once the command has done
+//! everything else, checking the target at that moment. Temporary files still in flight
+//! when the process is interrupted (Ctrl-C, SIGTERM, SIGHUP) are removed before it exits.
 
 use anyhow::{Context, Result, bail};
 use std::io::Write;
@@ -10,8 +12,8 @@ use std::sync::Mutex;
 /// Temporary files being written right now, for the interrupt handler to remove.
 static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// On Ctrl-C (or SIGTERM): remove in-flight temporary files, exit 130 as shells expect.
-/// A finished target file is never touched: it was renamed into place whole.
+/// On Ctrl-C, SIGTERM or SIGHUP: remove in-flight temporary files, exit 130 as shells
+/// expect. A finished target file is never touched: it was renamed into place whole.
 pub fn install_interrupt_cleanup() {
     let _ = ctrlc::set_handler(|| {
         remove_in_flight();
@@ -30,43 +32,111 @@ fn remove_in_flight_where(select: impl Fn(&Path) -> bool) {
     }
 }
 
-/// Keeps a temporary path registered for as long as it is being written.
-struct Registered(PathBuf);
-
-impl Registered {
-    fn new(path: &Path) -> Registered {
-        if let Ok(mut v) = IN_FLIGHT.lock() {
-            v.push(path.to_path_buf());
-        }
-        Registered(path.to_path_buf())
+fn register(path: &Path) {
+    if let Ok(mut v) = IN_FLIGHT.lock() {
+        v.push(path.to_path_buf());
     }
 }
+
+fn deregister(path: &Path) {
+    if let Ok(mut v) = IN_FLIGHT.lock() {
+        v.retain(|p| p != path);
+    }
+}
+
+/// Keeps a temporary path registered for as long as it exists under that name.
+struct Registered(PathBuf);
 
 impl Drop for Registered {
     fn drop(&mut self) {
-        if let Ok(mut v) = IN_FLIGHT.lock() {
-            v.retain(|p| p != &self.0);
-        }
+        deregister(&self.0);
     }
 }
 
-/// Writes `bytes` to `path` atomically. With `overwrite` false an existing file is left alone
-/// and reported; the check and the rename are one step (`persist_noclobber`), so a file
-/// created meanwhile is not clobbered either.
-pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
-    write_atomic_with(path, overwrite, |f| f.write_all(bytes))
+/// What an output may replace when its path already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace {
+    /// Nothing: the path must not exist (a reflection or export a person may have edited).
+    Nothing,
+    /// A regular file holding a PNG image: an earlier plot.
+    Png,
+    /// Any regular file (the user asked for it); never a device, FIFO, link or directory.
+    RegularFile,
 }
 
-/// [`write_atomic`] with the content produced by `write`. If `write` fails, the target is
-/// untouched and the temporary file removed.
-pub fn write_atomic_with(
+/// Why an output was not put in place. The command line adds what the user can do.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{} already exists; not overwriting it", .0.display())]
+    AlreadyExists(PathBuf),
+    #[error("{} exists and is not a PNG image; not overwriting it", .0.display())]
+    NotPng(PathBuf),
+    #[error("{} is a directory; give a file name", .0.display())]
+    Directory(PathBuf),
+    #[error("{} is not a regular file (a device, FIFO, socket or link); not replacing it", .0.display())]
+    NotRegular(PathBuf),
+}
+
+/// Whether `path` may be written under `replace`, as it is now. [`Staged::commit`] checks
+/// again when it puts the file in place; calling this first only saves a wasted run.
+pub fn check_target(path: &Path, replace: Replace) -> Result<(), OutputError> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(_) => return Ok(()),
+    };
+    let owned = || path.to_path_buf();
+    if meta.is_dir() {
+        return Err(OutputError::Directory(owned()));
+    }
+    match replace {
+        Replace::Nothing => Err(OutputError::AlreadyExists(owned())),
+        _ if !meta.file_type().is_file() => Err(OutputError::NotRegular(owned())),
+        Replace::Png if !holds_png(path) => Err(OutputError::NotPng(owned())),
+        Replace::Png | Replace::RegularFile => Ok(()),
+    }
+}
+
+/// Reads a regular file's first bytes without following a link or blocking on a FIFO
+/// that was swapped in after the type check.
+fn holds_png(path: &Path) -> bool {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    let mut head = [0u8; 8];
+    options.open(path).is_ok_and(|mut f| {
+        f.metadata().is_ok_and(|m| m.is_file())
+            && f.read_exact(&mut head).is_ok()
+            && head == *b"\x89PNG\r\n\x1a\n"
+    })
+}
+
+/// A complete output waiting in a temporary file beside its target.
+pub struct Staged {
+    file: tempfile::NamedTempFile,
+    target: PathBuf,
+    replace: Replace,
+    // Dropped after `file`, which removes the temporary file.
+    _registered: Registered,
+}
+
+/// Writes `bytes` to a temporary file for `path`; see [`stage_with`].
+pub fn stage(path: &Path, replace: Replace, bytes: &[u8]) -> Result<Staged> {
+    stage_with(path, replace, |f| f.write_all(bytes))
+}
+
+/// Writes a temporary file for `path` with `write` and flushes it to disk. Nothing is at
+/// `path` until [`Staged::commit`]; dropping the result removes the temporary file.
+pub fn stage_with(
     path: &Path,
-    overwrite: bool,
+    replace: Replace,
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> Result<()> {
-    if path.is_dir() {
-        bail!("{} is a directory; give a file name", path.display());
-    }
+) -> Result<Staged> {
+    check_target(path, replace)?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -74,47 +144,94 @@ pub fn write_atomic_with(
     let mut builder = tempfile::Builder::new();
     builder.prefix(".anomaly-lab-").suffix(".tmp");
     #[cfg(unix)]
-    builder.permissions(permissions_for(path));
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| {
-        let why = if !dir.exists() {
-            format!("directory {} does not exist", dir.display())
-        } else if !dir.is_dir() {
-            format!("{} is not a directory", dir.display())
-        } else {
-            format!("cannot create files in {} ({})", dir.display(), e.kind())
-        };
-        anyhow::anyhow!("cannot write {}: {why}", path.display())
-    })?;
-    let _registered = Registered::new(tmp.path());
-    write(tmp.as_file_mut())
-        .and_then(|()| tmp.as_file().sync_all())
+    let mode = mode_for(path);
+    // Registered before it exists, so an interrupt at any moment finds it.
+    let mut file = builder
+        .make_in(dir, |tmp| {
+            register(tmp);
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+            options.open(tmp).inspect_err(|_| deregister(tmp))
+        })
+        .map_err(|e| {
+            let why = if !dir.exists() {
+                format!("directory {} does not exist", dir.display())
+            } else if !dir.is_dir() {
+                format!("{} is not a directory", dir.display())
+            } else {
+                format!("cannot create files in {} ({})", dir.display(), e.kind())
+            };
+            anyhow::anyhow!("cannot write {}: {why}", path.display())
+        })?;
+    let registered = Registered(file.path().to_path_buf());
+    write(file.as_file_mut())
+        .and_then(|()| crate::fault::point())
+        .and_then(|()| file.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
-    let persisted = if overwrite {
-        tmp.persist(path)
-    } else {
-        tmp.persist_noclobber(path)
-    };
-    persisted.map_err(|e| {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!(
-                "{} already exists; not overwriting it (use --force to replace it)",
-                path.display()
-            )
+    Ok(Staged {
+        file,
+        target: path.to_path_buf(),
+        replace,
+        _registered: registered,
+    })
+}
+
+impl Staged {
+    /// Puts the file in place if its target still allows it: a new file atomically and
+    /// only if nothing appeared there meanwhile; a replacement only over what `replace`
+    /// allows, checked now. Returns whether the file is new.
+    pub fn commit(self) -> Result<bool> {
+        let Staged { file, target, .. } = self;
+        let exists = std::fs::symlink_metadata(&target).is_ok();
+        check_target(&target, self.replace)?;
+        let persisted = if exists {
+            file.persist(&target).map(|_| ())
         } else {
-            anyhow::Error::new(e.error).context(format!("cannot write {}", path.display()))
+            file.persist_noclobber(&target).map(|_| ())
+        };
+        persisted.map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                anyhow::Error::new(OutputError::AlreadyExists(target.clone()))
+            } else {
+                anyhow::Error::new(e.error).context(format!("cannot write {}", target.display()))
+            }
+        })?;
+        Ok(!exists)
+    }
+}
+
+/// Commits outputs in order; if one fails, the files this call created are removed again
+/// (a replaced file cannot be restored, so list new files first). The error comes with
+/// the failed output's position in `staged`.
+pub fn commit_all(staged: Vec<Staged>) -> Result<(), (usize, anyhow::Error)> {
+    let mut created = Vec::new();
+    for (i, output) in staged.into_iter().enumerate() {
+        let target = output.target.clone();
+        match output.commit() {
+            Ok(true) => created.push(target),
+            Ok(false) => {}
+            Err(e) => {
+                for path in created {
+                    let _ = std::fs::remove_file(path);
+                }
+                return Err((i, e));
+            }
         }
-    })?;
+    }
     Ok(())
 }
 
 /// A replaced file keeps its mode; a new one gets the usual rw-r--r-- rather than the
 /// owner-only mode temporary files are created with.
 #[cfg(unix)]
-fn permissions_for(path: &Path) -> std::fs::Permissions {
+fn mode_for(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path)
-        .map(|m| m.permissions())
-        .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644))
+    std::fs::symlink_metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map_or(0o644, |m| m.permissions().mode() & 0o7777)
 }
 
 /// The most a lab file may hold: far beyond any real lab, far below what would strain memory.
@@ -156,70 +273,4 @@ pub fn print_stdout(text: &str) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entries(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    }
-
-    #[test]
-    fn a_failed_write_leaves_the_old_file_and_no_temporary() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("reflection.json");
-        std::fs::write(&target, "the student's work").unwrap();
-        let err = write_atomic_with(&target, true, |f| {
-            f.write_all(b"{\"half\": ")?;
-            Err(std::io::Error::other("disk full (injected)"))
-        })
-        .unwrap_err();
-        assert!(format!("{err:#}").contains("injected"));
-        assert_eq!(
-            std::fs::read_to_string(&target).unwrap(),
-            "the student's work"
-        );
-        assert_eq!(entries(dir.path()), ["reflection.json"]);
-        let registered = IN_FLIGHT.lock().unwrap().clone();
-        assert!(
-            !registered.iter().any(|p| p.starts_with(dir.path())),
-            "deregistered"
-        );
-    }
-
-    #[test]
-    fn no_clobber_refuses_and_keeps_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("r.json");
-        std::fs::write(&target, "old").unwrap();
-        let err = write_atomic(&target, b"new", false).unwrap_err();
-        assert!(err.to_string().contains("already exists"));
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
-        assert_eq!(entries(dir.path()), ["r.json"]);
-        write_atomic(&target, b"new", true).unwrap();
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
-    }
-
-    #[test]
-    fn in_flight_files_are_registered_while_written_and_removed_on_interrupt() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("p.png");
-        let seen = std::cell::Cell::new(None);
-        write_atomic_with(&target, true, |_| {
-            let registered = IN_FLIGHT.lock().unwrap().clone();
-            seen.set(registered.into_iter().find(|p| p.starts_with(dir.path())));
-            // What the Ctrl-C handler does mid-write (limited to this test's files, since
-            // tests run in parallel):
-            remove_in_flight_where(|p| p.starts_with(dir.path()));
-            Ok(())
-        })
-        .unwrap_err();
-        let tmp = seen.take().expect("the temporary file was registered");
-        assert!(!tmp.exists());
-        assert!(!target.exists(), "nothing was renamed into place");
-    }
-}
+mod tests;

@@ -81,3 +81,107 @@ fn a_hard_kill_at_any_moment_never_leaves_a_partial_plot() {
         );
     }
 }
+
+/// Deterministic faults: the `fault-injection` build stops the first output write right
+/// after its temporary file is written (src/fault.rs) and delivers a signal or an error
+/// there, the moment a real signal almost never hits.
+#[cfg(feature = "fault-injection")]
+mod injected {
+    use super::{OLD, leftovers};
+    use std::path::Path;
+    use std::process::Command;
+
+    /// Sets up `dir` for one command; returns its arguments and the file it writes.
+    fn scenario(dir: &Path, name: &str) -> (Vec<String>, &'static str) {
+        let bin = assert_cmd::cargo::cargo_bin("anomaly-lab");
+        let run = |args: &[&str], out: &str| {
+            let o = Command::new(&bin)
+                .current_dir(dir)
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(o.status.success());
+            std::fs::write(dir.join(out), o.stdout).unwrap();
+        };
+        let args: &[&str] = match name {
+            "run --plot" => {
+                std::fs::write(dir.join("p.png"), OLD).unwrap();
+                &["run", "--plot", "p.png"]
+            }
+            "run --export" => &["run", "--no-plot", "--export", "cases.csv"],
+            "compare --reflection --force" => {
+                run(&["run", "--no-plot"], "a.json");
+                run(&["run", "--no-plot", "--quantile", "0.9"], "b.json");
+                std::fs::write(dir.join("r.json"), "the student's edits").unwrap();
+                &["compare", "a.json", "b.json", "--reflection", "r.json", "--force"]
+            }
+            "sweep --plot" => {
+                std::fs::write(dir.join("s.png"), OLD).unwrap();
+                &["sweep", "--plot", "s.png"]
+            }
+            _ => unreachable!(),
+        };
+        let target = match name {
+            "run --plot" => "p.png",
+            "run --export" => "cases.csv",
+            "compare --reflection --force" => "r.json",
+            _ => "s.png",
+        };
+        (args.iter().map(|s| s.to_string()).collect(), target)
+    }
+
+    const SCENARIOS: [&str; 4] = [
+        "run --plot",
+        "run --export",
+        "compare --reflection --force",
+        "sweep --plot",
+    ];
+
+    fn with_fault(fault: &str, name: &str) -> (tempfile::TempDir, std::process::Output, &'static str) {
+        let dir = tempfile::tempdir().unwrap();
+        let (args, target) = scenario(dir.path(), name);
+        let out = Command::new(assert_cmd::cargo::cargo_bin("anomaly-lab"))
+            .current_dir(dir.path())
+            .args(&args)
+            .env("ANOMALY_LAB_FAULT", fault)
+            .output()
+            .unwrap();
+        (dir, out, target)
+    }
+
+    fn target_untouched(dir: &Path, target: &str) -> bool {
+        match std::fs::read(dir.join(target)) {
+            Ok(bytes) => bytes == OLD || bytes == b"the student's edits",
+            Err(_) => true,
+        }
+    }
+
+    #[test]
+    fn a_signal_while_a_file_is_written_removes_it_and_keeps_the_old_one() {
+        for signal in ["SIGINT", "SIGTERM", "SIGHUP"] {
+            for name in SCENARIOS {
+                let (dir, out, target) = with_fault(signal, name);
+                let what = format!("{name} with {signal}");
+                assert_eq!(out.status.code(), Some(130), "{what}");
+                assert!(leftovers(dir.path()).is_empty(), "{what}: {:?}", leftovers(dir.path()));
+                assert!(target_untouched(dir.path(), target), "{what}: {target} changed");
+                assert!(out.stdout.is_empty(), "{what}: printed a result");
+            }
+        }
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_file_no_temporary_and_no_output() {
+        for name in SCENARIOS {
+            let (dir, out, target) = with_fault("error", name);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+            assert!(err.contains("injected write failure"), "{name}: {err}");
+            let flag = name.split(' ').nth(1).unwrap();
+            assert!(err.starts_with(&format!("error: {flag}: ")), "{name}: {err}");
+            assert!(leftovers(dir.path()).is_empty(), "{name}");
+            assert!(target_untouched(dir.path(), target), "{name}: {target} changed");
+            assert!(out.stdout.is_empty(), "{name}: printed a result");
+        }
+    }
+}

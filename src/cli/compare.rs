@@ -1,11 +1,13 @@
 //! `anomaly-lab compare` and `anomaly-lab reflect check`: read run files, compare, render,
 //! write the reflection.
 
+use super::output::{self, Output};
 use super::parse;
 use crate::compare::{self, render};
 use crate::error::UsageError;
 use crate::report::RunReport;
-use crate::{fsx, reflection};
+use crate::fsx::{self, Replace};
+use crate::reflection;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Read};
@@ -69,14 +71,22 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
             UsageError::new("BEFORE/AFTER", "only one of the two runs can be - (stdin)").into(),
         );
     }
-    if let Some(path) = &args.reflection
-        && path.exists()
-        && !args.force
-    {
-        bail!(
-            "--reflection: {} already exists; not overwriting a student's work (use --force to replace it)",
-            path.display()
-        );
+    // The reflection is the new file, so it goes first (see output::commit).
+    let replace = if args.force {
+        Replace::RegularFile
+    } else {
+        Replace::Nothing
+    };
+    let reflection_output = args
+        .reflection
+        .as_deref()
+        .map(|p| Output::new("--reflection", p, replace));
+    let plot_output = args
+        .plot
+        .as_deref()
+        .map(|p| Output::new("--plot", p, Replace::Png));
+    for output in reflection_output.iter().chain(&plot_output) {
+        output.check()?;
     }
     let before = read_run(&args.before)?;
     let after = read_run(&args.after)?;
@@ -98,30 +108,25 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         Format::Md => render::markdown(&cmp, &style),
         Format::Json => render::json(&cmp, args.all),
     };
-    let png = match &args.plot {
-        Some(path) => {
-            super::run::check_plot_target(path)?;
-            Some(super::compare_plot::picture(
-                &after,
-                &cmp,
-                args.lab.as_deref(),
-            )?)
-        }
-        None => None,
-    };
-    if let (Some(path), Some(bytes)) = (&args.plot, &png) {
-        fsx::write_atomic(path, bytes, true).context("--plot")?;
-    }
-    if let Some(path) = &args.reflection {
+    let mut pending = Vec::new();
+    if let Some(output) = &reflection_output {
         let doc = reflection::fill(&before, &after, &cmp).to_json();
-        fsx::write_atomic(path, doc.as_bytes(), args.force).context("--reflection")?;
-        eprintln!(
+        pending.push(output.stage(doc.as_bytes())?);
+    }
+    if let Some(output) = &plot_output {
+        let png = super::compare_plot::picture(&after, &cmp, args.lab.as_deref())?;
+        pending.push(output.stage(&png)?);
+    }
+    fsx::print_stdout(&text)?;
+    output::commit(pending)?;
+    if let Some(path) = &args.reflection {
+        say!(
             "wrote {}: fill in the empty fields, then run `anomaly-lab reflect check {}`",
             path.display(),
             path.display()
         );
     }
-    fsx::print_stdout(&text)
+    Ok(())
 }
 
 fn is_stdin(p: &Path) -> bool {

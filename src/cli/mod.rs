@@ -1,10 +1,20 @@
 //! The command line: argument definitions, dispatch, and the error-to-exit-code policy
 //! (0 success, 1 runtime error, 2 usage error).
 
+/// Writes a line to standard error, best-effort: a message that cannot be shown (stderr
+/// closed, or on a full device) must never become a panic or change the exit status.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod compare;
 mod compare_plot;
 mod explain;
 mod notebook;
+mod output;
 mod parse;
 mod resolve;
 mod run;
@@ -76,9 +86,9 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             let usage = err.downcast_ref::<UsageError>().is_some();
-            eprintln!("error: {err:#}");
+            say!("error: {err:#}");
             if usage {
-                eprintln!("\nFor more information, try '--help'.");
+                say!("\nFor more information, try '--help'.");
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE

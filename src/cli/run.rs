@@ -1,5 +1,6 @@
 //! `anomaly-lab run`: resolve the lab and flags into a run, compute, render, then write.
 
+use super::output::{self, Output};
 use super::parse::{self, BetaArg, WeightsArg};
 use super::resolve::{Resolved, resolve};
 use crate::error::UsageError;
@@ -7,11 +8,12 @@ use crate::explain::Explainer;
 use crate::plot::{self, PlotInput};
 use crate::report::{DataParams, RunReport};
 use crate::run::{Outcome, Population, RunConfig, evaluate, simulate_keeping};
-use crate::{data, export, fsx, memory};
-use anyhow::{Context, Result, bail};
+use crate::fsx::{self, Replace};
+use crate::{data, export, memory};
+use anyhow::{Context, Result};
 use clap::Args;
 use ndarray::Array1;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -109,11 +111,16 @@ pub fn run(args: &RunArgs) -> Result<()> {
         };
         check_memory(cfg.n, plot_path.is_some(), kept)?;
     }
-    if let Some(path) = &plot_path {
-        check_plot_target(path)?;
-    }
-    if let Some(path) = &args.export {
-        export::check_target(path)?;
+    // The export is new, so it goes first: if the plot is then refused, it is taken back.
+    let export_output = args
+        .export
+        .as_deref()
+        .map(|p| Output::new("--export", p, Replace::Nothing));
+    let plot_output = plot_path
+        .as_deref()
+        .map(|p| Output::new("--plot", p, Replace::Png));
+    for output in export_output.iter().chain(&plot_output) {
+        output.check()?;
     }
     let changes = resolved
         .lab_default
@@ -149,20 +156,18 @@ pub fn run(args: &RunArgs) -> Result<()> {
     report.params.data = data.clone();
     let json = report.to_json();
 
-    if let Some(path) = &args.export {
-        export::write(path, cfg, out, source.as_ref()).context("--export")?;
+    // Files are written whole first, the JSON printed, and only then are the files put in
+    // place: a command that fails at any step leaves no file behind.
+    let mut pending = Vec::new();
+    if let Some(output) = &export_output {
+        let header = export::header_line(cfg).context("--export")?;
+        pending.push(output.stage_with(|f| export::write(f, &header, out, source.as_ref()))?);
     }
-    if let (Some(path), Some(bytes)) = (&plot_path, &png) {
-        let written = fsx::write_atomic(path, bytes, true).context("--plot");
-        if written.is_err() {
-            // The export was a new file (it never replaces one): a failed run leaves none.
-            if let Some(e) = &args.export {
-                let _ = std::fs::remove_file(e);
-            }
-        }
-        written?;
+    if let (Some(output), Some(bytes)) = (&plot_output, &png) {
+        pending.push(output.stage(bytes)?);
     }
-    fsx::print_stdout(&json)
+    fsx::print_stdout(&json)?;
+    output::commit(pending)
 }
 
 /// Generates or reads the cases and computes the run.
@@ -277,31 +282,7 @@ fn warn_about_weights(cfg: &RunConfig) {
     }
     let sum: f64 = cfg.lab.features.iter().map(|f| f.weight).sum();
     if (sum - 1.0).abs() > 1e-9 {
-        eprintln!("warning: the weights sum to {sum}, not 1, so scores are not on the 0-1 scale");
+        let sum = crate::readable::number(sum);
+        say!("warning: the weights sum to {sum}, not 1, so scores are not on the 0-1 scale");
     }
-}
-
-/// The plot path may hold an earlier plot (replaced), but never anything else.
-pub fn check_plot_target(path: &Path) -> Result<()> {
-    if path.is_dir() {
-        bail!(
-            "--plot: {} is a directory; give a file name such as plot.png",
-            path.display()
-        );
-    }
-    if path.exists() {
-        let mut head = [0u8; 8];
-        let is_png = path.is_file()
-            && std::fs::File::open(path)
-                .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-                .is_ok()
-            && head == *b"\x89PNG\r\n\x1a\n";
-        if !is_png {
-            bail!(
-                "--plot: {} exists and is not a PNG image; not overwriting it (choose another path)",
-                path.display()
-            );
-        }
-    }
-    Ok(())
 }

@@ -4,12 +4,13 @@
 use super::resolve::resolve;
 use super::run::{RunArgs, compute};
 use crate::error::UsageError;
-use crate::fsx;
+use super::output::{self, Output};
+use crate::fsx::{self, Replace};
 use crate::plot::lines::{Panel, Series};
 use crate::plot::{self, NORMAL_RGB, PRIORITY_RGB};
 use crate::run::Cut;
 use crate::sweep::{Cuts, Row, Sorted, parse_list};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 use std::fmt::Write;
@@ -79,8 +80,11 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     if resolved.data.is_none() {
         super::run::check_memory(resolved.cfg.n, false, 0)?;
     }
-    if let Some(path) = &plot_path {
-        super::run::check_plot_target(path)?;
+    let plot_output = plot_path
+        .as_deref()
+        .map(|p| Output::new("--plot", p, Replace::Png));
+    if let Some(output) = &plot_output {
+        output.check()?;
     }
     let computed = compute(resolved, false, false)?;
     let (cfg, out) = (&computed.cfg, &computed.out);
@@ -123,11 +127,12 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             s
         }
     };
-    if let Some(path) = &plot_path {
-        let png = picture(&rows, &operating, curves.as_ref())?;
-        fsx::write_atomic(path, &png, true).context("--plot")?;
-    }
-    fsx::print_stdout(&text)
+    let pending = match &plot_output {
+        Some(output) => vec![output.stage(&picture(&rows, &operating, curves.as_ref())?)?],
+        None => Vec::new(),
+    };
+    fsx::print_stdout(&text)?;
+    output::commit(pending)
 }
 
 fn header(labelled: bool) -> Vec<&'static str> {

@@ -3,6 +3,7 @@
 
 use super::ParamChange;
 use crate::lab::Distribution;
+use crate::readable::number;
 use crate::report::{Params, RunReport};
 use serde_json::Value;
 
@@ -83,21 +84,21 @@ fn flatten_params(p: &Params) -> Vec<(String, Value, String)> {
     }
     push("n".into(), Value::from(p.n), p.n.to_string());
     if let Some(q) = p.quantile {
-        push("quantile".into(), Value::from(q), q.to_string());
+        push("quantile".into(), Value::from(q), number(q));
     }
     if let Some(t) = p.threshold {
-        push("threshold".into(), Value::from(t), t.to_string());
+        push("threshold".into(), Value::from(t), number(t));
     }
     if let Some(prevalence) = p.prevalence {
         push(
             "prevalence".into(),
             Value::from(prevalence),
-            prevalence.to_string(),
+            number(prevalence),
         );
     }
     push("top_k".into(), Value::from(p.top_k), p.top_k.to_string());
     for (name, w) in &p.weights.0 {
-        push(format!("weights.{name}"), Value::from(*w), w.to_string());
+        push(format!("weights.{name}"), Value::from(*w), number(*w));
     }
     for (name, scale) in &p.scales.0 {
         let value = serde_json::to_value(scale).unwrap_or(Value::Null);
@@ -123,11 +124,12 @@ fn flatten_params(p: &Params) -> Vec<(String, Value, String)> {
 
 /// "beta(2, 4)", the way a student would write it.
 pub fn describe(d: &Distribution) -> String {
-    match *d {
-        Distribution::Beta { a, b } => format!("beta({a}, {b})"),
-        Distribution::Uniform { low, high } => format!("uniform({low}, {high})"),
-        Distribution::Normal { mean, sd } => format!("normal({mean}, {sd})"),
-        Distribution::Gamma { shape, scale } => format!("gamma({shape}, {scale})"),
-        Distribution::Lognormal { mean, sigma } => format!("lognormal({mean}, {sigma})"),
-    }
+    let (kind, p1, p2) = match *d {
+        Distribution::Beta { a, b } => ("beta", a, b),
+        Distribution::Uniform { low, high } => ("uniform", low, high),
+        Distribution::Normal { mean, sd } => ("normal", mean, sd),
+        Distribution::Gamma { shape, scale } => ("gamma", shape, scale),
+        Distribution::Lognormal { mean, sigma } => ("lognormal", mean, sigma),
+    };
+    format!("{kind}({}, {})", number(p1), number(p2))
 }

@@ -4,7 +4,8 @@
 
 use super::raster::Canvas;
 use super::text::{self, Align};
-use super::{LABEL_EM, PT, PlotError, ticks};
+use super::ticks::Axis;
+use super::{LABEL_EM, PT, PlotError};
 
 /// One line: points in data coordinates, a colour and a legend label.
 pub struct Series<'a> {
@@ -43,10 +44,12 @@ fn draw_panel(canvas: &mut Canvas, p: &Panel, x0: f64) {
     let (left, right) = (x0 + 62.0, x0 + f64::from(PANEL_W) - 14.0);
     let (top, bottom) = (30.0, f64::from(HEIGHT) - 44.0);
     let all = || p.series.iter().flat_map(|s| s.points.iter());
-    let xlim = ticks::padded_limits(all().map(|p| p.0).chain(p.vline));
-    let ylim = ticks::padded_limits(all().map(|p| p.1));
-    let px = |x: f64| left + (x - xlim.0) / (xlim.1 - xlim.0) * (right - left);
-    let py = |y: f64| bottom - (y - ylim.0) / (ylim.1 - ylim.0) * (bottom - top);
+    let xa = Axis::fit(all().map(|p| p.0).chain(p.vline)).with_ticks(4);
+    let ya = Axis::fit(all().map(|p| p.1)).with_ticks(5);
+    let px = |x: f64| left + xa.fraction(x) * (right - left);
+    let py = |y: f64| bottom - ya.fraction(y) * (bottom - top);
+    let tick_px = |t: f64| left + xa.tick_fraction(t) * (right - left);
+    let tick_py = |t: f64| bottom - ya.tick_fraction(t) * (bottom - top);
     let ink = [0, 0, 0];
     // Frame and ticks.
     for (a, b) in [
@@ -57,27 +60,27 @@ fn draw_panel(canvas: &mut Canvas, p: &Panel, x0: f64) {
     ] {
         line(canvas, a, b, ink, 1.0);
     }
-    let xt = ticks::ticks(xlim.0, xlim.1, 4);
-    for (&t, label) in xt.iter().zip(ticks::labels(&xt)) {
-        line(canvas, (px(t), bottom), (px(t), bottom + 4.0), ink, 1.0);
+    for (&t, label) in xa.ticks.iter().zip(xa.labels()) {
+        let x = tick_px(t);
+        line(canvas, (x, bottom), (x, bottom + 4.0), ink, 1.0);
         text::draw(
             canvas,
             &label,
             SMALL,
-            (px(t), bottom + 15.0),
+            (x, bottom + 15.0),
             Align::Centre,
             false,
             ink,
         );
     }
-    let yt = ticks::ticks(ylim.0, ylim.1, 5);
-    for (&t, label) in yt.iter().zip(ticks::labels(&yt)) {
-        line(canvas, (left - 4.0, py(t)), (left, py(t)), ink, 1.0);
+    for (&t, label) in ya.ticks.iter().zip(ya.labels()) {
+        let y = tick_py(t);
+        line(canvas, (left - 4.0, y), (left, y), ink, 1.0);
         text::draw(
             canvas,
             &label,
             SMALL,
-            (left - 6.0, py(t) + 3.5),
+            (left - 6.0, y + 3.5),
             Align::End,
             false,
             ink,
@@ -85,7 +88,7 @@ fn draw_panel(canvas: &mut Canvas, p: &Panel, x0: f64) {
     }
     text::draw(
         canvas,
-        p.x_label,
+        &xa.label(p.x_label),
         LABEL_EM * 0.9,
         ((left + right) / 2.0, bottom + 33.0),
         Align::Centre,
@@ -94,7 +97,7 @@ fn draw_panel(canvas: &mut Canvas, p: &Panel, x0: f64) {
     );
     text::draw(
         canvas,
-        p.y_label,
+        &ya.label(p.y_label),
         LABEL_EM * 0.9,
         (x0 + 14.0, (top + bottom) / 2.0),
         Align::Centre,

@@ -5,12 +5,14 @@
 //! Rendering is pure (data in, bytes out); writing the file is the caller's job.
 
 mod density;
+mod frame;
 pub mod lines;
 mod raster;
 mod text;
 pub mod ticks;
 
 use plotters::prelude::*;
+use frame::Frame;
 use raster::Canvas;
 use text::Align;
 
@@ -122,64 +124,6 @@ fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
-}
-
-/// The axes box in pixels and the data range it maps.
-struct Frame {
-    left: f64,
-    right: f64,
-    top: f64,
-    bottom: f64,
-    xlim: (f64, f64),
-    ylim: (f64, f64),
-    xticks: Vec<f64>,
-    yticks: Vec<f64>,
-}
-
-impl Frame {
-    fn layout(input: &PlotInput) -> Frame {
-        let xlim = ticks::padded_limits(input.x.iter().copied());
-        let ylim = ticks::padded_limits(input.y.iter().copied());
-        let label_h = BOX_EM * LABEL_EM;
-        let bottom =
-            f64::from(HEIGHT) - (LAYOUT_PAD + 2.0 * label_h + LABEL_PAD + TICK_LEN + TICK_PAD);
-        let subtitle = if input.subtitle.is_some() {
-            SUBTITLE_EM * BOX_EM
-        } else {
-            0.0
-        };
-        let top =
-            LAYOUT_PAD + TITLE_BOX_EM * TITLE_EM + TITLE_PAD - DESCENT_EM * TITLE_EM + subtitle;
-        // matplotlib sizes nbins from the axis length: 3 label heights across x, 2 along y.
-        let y_nbins = ((bottom - top) / PT / (2.0 * 10.0)).floor() as usize;
-        let yticks = ticks::ticks(ylim.0, ylim.1, y_nbins);
-        let widest = ticks::labels(&yticks)
-            .iter()
-            .map(|l| text::width(l, LABEL_EM))
-            .fold(0.0, f64::max);
-        let left = LAYOUT_PAD + label_h + LABEL_PAD + widest + TICK_PAD + TICK_LEN;
-        let right = f64::from(WIDTH) - LAYOUT_PAD;
-        let x_nbins = ((right - left) / PT / (3.0 * 10.0)).floor() as usize;
-        let xticks = ticks::ticks(xlim.0, xlim.1, x_nbins);
-        Frame {
-            left,
-            right,
-            top,
-            bottom,
-            xlim,
-            ylim,
-            xticks,
-            yticks,
-        }
-    }
-
-    fn px(&self, x: f64) -> f64 {
-        self.left + (x - self.xlim.0) / (self.xlim.1 - self.xlim.0) * (self.right - self.left)
-    }
-
-    fn py(&self, y: f64) -> f64 {
-        self.bottom - (y - self.ylim.0) / (self.ylim.1 - self.ylim.0) * (self.bottom - self.top)
-    }
 }
 
 /// Markers in data order, as matplotlib draws a scatter, clipped to the axes box. In a
@@ -331,12 +275,12 @@ fn draw_axes(canvas: &mut Canvas, f: &Frame, input: &PlotInput, title: &str) {
             BitMapBackend::with_buffer(canvas.rgb_mut(), (WIDTH, HEIGHT)).into_drawing_area();
         let black = BLACK.stroke_width(1);
         let mut lines = vec![vec![(l, t), (r, t), (r, b), (l, b), (l, t)]];
-        lines.extend(f.xticks.iter().map(|&v| {
-            let x = snap(f.px(v));
+        lines.extend(f.x.ticks.iter().map(|&v| {
+            let x = snap(f.tick_px(v));
             vec![(x, b), (x, b + tick_len)]
         }));
-        lines.extend(f.yticks.iter().map(|&v| {
-            let y = snap(f.py(v));
+        lines.extend(f.y.ticks.iter().map(|&v| {
+            let y = snap(f.tick_py(v));
             vec![(l - tick_len, y), (l, y)]
         }));
         for points in lines {
@@ -348,39 +292,25 @@ fn draw_axes(canvas: &mut Canvas, f: &Frame, input: &PlotInput, title: &str) {
 
     let ink = [0, 0, 0];
     let label_baseline = (BOX_EM - DESCENT_EM) * LABEL_EM;
+    let label_h = BOX_EM * LABEL_EM;
     let gap = TICK_LEN + TICK_PAD;
-    for (&v, label) in f.xticks.iter().zip(ticks::labels(&f.xticks)) {
-        let at = (f.px(v), f.bottom + gap + label_baseline);
+    for (&v, label) in f.x.ticks.iter().zip(f.x.labels()) {
+        let at = (f.tick_px(v), f.bottom + gap + label_baseline);
         text::draw(canvas, &label, LABEL_EM, at, Align::Centre, false, ink);
     }
-    for (&v, label) in f.yticks.iter().zip(ticks::labels(&f.yticks)) {
+    for (&v, label) in f.y.ticks.iter().zip(f.y.labels()) {
         // 'center_baseline': the box above the baseline is centred on the tick.
-        let at = (f.left - gap, f.py(v) + label_baseline / 2.0);
+        let at = (f.left - gap, f.tick_py(v) + label_baseline / 2.0);
         text::draw(canvas, &label, LABEL_EM, at, Align::End, false, ink);
     }
-    let label_h = BOX_EM * LABEL_EM;
     let centre_x = (f.left + f.right) / 2.0;
     let x_label_top = f.bottom + gap + label_h + LABEL_PAD;
     let at = (centre_x, x_label_top + label_baseline);
-    text::draw(
-        canvas,
-        input.x_label,
-        LABEL_EM,
-        at,
-        Align::Centre,
-        false,
-        ink,
-    );
+    let x_label = f.x.label(input.x_label);
+    text::draw(canvas, &x_label, LABEL_EM, at, Align::Centre, false, ink);
     let at = (LAYOUT_PAD + label_baseline, (f.top + f.bottom) / 2.0);
-    text::draw(
-        canvas,
-        input.y_label,
-        LABEL_EM,
-        at,
-        Align::Centre,
-        true,
-        ink,
-    );
+    let y_label = f.y.label(input.y_label);
+    text::draw(canvas, &y_label, LABEL_EM, at, Align::Centre, true, ink);
     let baseline = LAYOUT_PAD + (TITLE_BOX_EM - DESCENT_EM) * TITLE_EM;
     fitted(canvas, title, TITLE_EM, (centre_x, baseline), ink);
     if let Some(sub) = input.subtitle {

@@ -2,14 +2,88 @@
 //! (5% data margins, `MaxNLocator` with steps 1, 2, 2.5, 5, 10), so the picture reads
 //! like the notebook's.
 
-/// Data limits widened by matplotlib's default 5% margin; a zero-width range is widened
-/// the way `matplotlib.transforms.nonsingular` does.
-pub fn padded_limits(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for v in values.filter(|v| v.is_finite()) {
-        lo = lo.min(v);
-        hi = hi.max(v);
+/// One axis: limits and ticks in display units, where a display unit is `10^exponent` data
+/// units. As matplotlib's ScalarFormatter does, values of magnitude 1e6 and up, or below
+/// 1e-4, are shown in such units with the power written by the axis ("1e308"), so any
+/// finite range gets short labels and a finite span.
+#[derive(Debug, Clone)]
+pub struct Axis {
+    pub lim: (f64, f64),
+    pub ticks: Vec<f64>,
+    pub exponent: i32,
+    /// `10^-exponent`: data value times this is the display value.
+    to_display: f64,
+}
+
+impl Axis {
+    /// The padded limits of `values` (non-finite ones ignored), no ticks yet.
+    pub fn fit(values: impl Iterator<Item = f64>) -> Axis {
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for v in values.filter(|v| v.is_finite()) {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+        let largest = lo.abs().max(hi.abs());
+        let magnitude = if largest.is_finite() && largest > 0.0 {
+            largest.log10().floor() as i32
+        } else {
+            0
+        };
+        // Beyond 10^±307 the unit itself would not be a normal double.
+        let exponent = if (-4..6).contains(&magnitude) {
+            0
+        } else {
+            magnitude.clamp(-307, 307)
+        };
+        let to_display: f64 = format!("1e{}", -exponent).parse().unwrap_or(1.0);
+        let lim = padded_limits(lo * to_display, hi * to_display);
+        Axis {
+            lim,
+            ticks: Vec::new(),
+            exponent,
+            to_display,
+        }
     }
+
+    /// The axis with ticks for room for `nbins` intervals.
+    pub fn with_ticks(mut self, nbins: usize) -> Axis {
+        self.ticks = ticks(self.lim.0, self.lim.1, nbins);
+        self
+    }
+
+    /// Where a data value falls along the axis: 0 at the low limit, 1 at the high one.
+    pub fn fraction(&self, v: f64) -> f64 {
+        (v * self.to_display - self.lim.0) / (self.lim.1 - self.lim.0)
+    }
+
+    /// Where a display value (a tick) falls along the axis.
+    pub fn tick_fraction(&self, t: f64) -> f64 {
+        (t - self.lim.0) / (self.lim.1 - self.lim.0)
+    }
+
+    /// The tick labels, in display units.
+    pub fn labels(&self) -> Vec<String> {
+        labels(&self.ticks)
+    }
+
+    /// The power of ten the labels are in, as matplotlib writes it ("1e308"), if not 1.
+    pub fn unit_text(&self) -> Option<String> {
+        (self.exponent != 0).then(|| format!("1e{}", self.exponent))
+    }
+
+    /// The axis' label with its unit, where the tick labels are in a power of ten
+    /// ("score (×1e308)"): said in the label, it cannot collide with a title.
+    pub fn label(&self, name: &str) -> String {
+        match self.unit_text() {
+            Some(unit) => format!("{name} (\u{d7}{unit})"),
+            None => name.to_string(),
+        }
+    }
+}
+
+/// Data limits widened by matplotlib's default 5% margin; a zero-width range is widened
+/// the way `matplotlib.transforms.nonsingular` does. `lo > hi` means no data.
+fn padded_limits(lo: f64, hi: f64) -> (f64, f64) {
     if lo > hi {
         return (-0.05, 0.05);
     }
@@ -26,6 +100,11 @@ pub fn padded_limits(values: impl Iterator<Item = f64>) -> (f64, f64) {
 
 /// Tick positions inside `[vmin, vmax]` for an axis with room for `nbins` intervals.
 pub fn ticks(vmin: f64, vmax: f64, nbins: usize) -> Vec<f64> {
+    // Axis limits are finite and moderate (see `Axis`); anything else gets no ticks rather
+    // than a runaway list.
+    if !(vmin.is_finite() && vmax.is_finite() && vmin < vmax && (vmax - vmin).is_finite()) {
+        return Vec::new();
+    }
     let nbins = nbins.clamp(1, 9) as f64;
     let (scale, offset) = scale_range(vmin, vmax, nbins);
     let (lo, hi) = (vmin - offset, vmax - offset);
@@ -42,6 +121,9 @@ pub fn ticks(vmin: f64, vmax: f64, nbins: usize) -> Vec<f64> {
         let edge = Edge { step, offset };
         let low = edge.le(lo - best_min);
         let high = edge.ge(hi - best_min);
+        if !(high - low).is_finite() || high - low > 100.0 {
+            continue;
+        }
         chosen = (low as i64..=high as i64)
             .map(|i| i as f64 * step + best_min)
             .collect();
@@ -133,15 +215,17 @@ pub fn short(v: f64) -> String {
 /// Labels with the fewest decimals that still tell every tick apart exactly, like
 /// matplotlib's ScalarFormatter on ordinary ranges ("0.2", "0.25", "10").
 pub fn labels(ticks: &[f64]) -> Vec<String> {
-    let decimals = (0..=12)
-        .find(|&d| {
-            ticks.iter().all(|&t| {
-                let s = format!("{t:.d$}");
-                s.parse::<f64>()
-                    .is_ok_and(|p| (p - t).abs() <= 1e-9 * t.abs().max(1e-12))
-            })
+    let decimals = (0..=12).find(|&d| {
+        ticks.iter().all(|&t| {
+            let s = format!("{t:.d$}");
+            s.parse::<f64>()
+                .is_ok_and(|p| (p - t).abs() <= 1e-9 * t.abs().max(1e-12))
         })
-        .unwrap_or(12);
+    });
+    // Ticks no fixed decimals tell apart (an axis far from its unit) get four digits each.
+    let Some(decimals) = decimals else {
+        return ticks.iter().map(|&t| short(t).replacen('-', "\u{2212}", 1)).collect();
+    };
     ticks
         .iter()
         .map(|&t| {
@@ -171,14 +255,42 @@ mod tests {
 
     #[test]
     fn padded_limits_add_five_percent() {
-        assert_eq!(padded_limits([0.0, 1.0].into_iter()), (-0.05, 1.05));
-        assert_eq!(padded_limits([2.0].into_iter()), (1.9, 2.1));
-        assert_eq!(padded_limits(std::iter::empty()), (-0.05, 0.05));
+        assert_eq!(Axis::fit([0.0, 1.0].into_iter()).lim, (-0.05, 1.05));
+        assert_eq!(Axis::fit([2.0].into_iter()).lim, (1.9, 2.1));
+        assert_eq!(Axis::fit(std::iter::empty()).lim, (-0.05, 0.05));
     }
 
     #[test]
     fn labels_use_as_few_decimals_as_needed() {
         assert_eq!(labels(&[0.0, 0.25, 0.5]), ["0.00", "0.25", "0.50"]);
         assert_eq!(labels(&[-10.0, 0.0, 10.0]), ["\u{2212}10", "0", "10"]);
+    }
+
+    #[test]
+    fn any_finite_range_gets_a_few_short_labels() {
+        let cases: [&[f64]; 6] = [
+            &[-1.3e308, 1.3e308],
+            &[f64::MAX, -f64::MAX],
+            &[-8e307, 8e307, 0.0],
+            &[1e100, 1.000_000_1e100],
+            &[5e-324, 1e-320],
+            &[0.0, 2e6],
+        ];
+        for values in cases {
+            let axis = Axis::fit(values.iter().copied()).with_ticks(9);
+            assert!(axis.lim.0.is_finite() && axis.lim.1.is_finite(), "{values:?}");
+            assert!((2..=12).contains(&axis.ticks.len()), "{values:?}: {axis:?}");
+            for label in axis.labels() {
+                assert!(label.chars().count() <= 12, "{values:?}: {label}");
+            }
+            for &v in values {
+                let f = axis.fraction(v);
+                assert!((0.0..=1.0).contains(&f), "{values:?}: {v} at {f}");
+            }
+        }
+        let axis = Axis::fit([0.0, 2e6].into_iter()).with_ticks(9);
+        assert_eq!(axis.unit_text().as_deref(), Some("1e6"));
+        assert_eq!(axis.labels().last().map(String::as_str), Some("2.0"));
+        assert_eq!(Axis::fit([0.0, 1.0].into_iter()).unit_text(), None);
     }
 }

@@ -1,0 +1,76 @@
+//! The command line's side of file output: which flag wrote what, and what the user can
+//! do when a target is refused. The rules themselves live in [`crate::fsx`].
+
+use crate::fsx::{self, OutputError, Replace, Staged};
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+/// A file a command will write: the flag that named it, its path, what it may replace.
+pub struct Output {
+    pub flag: &'static str,
+    pub path: PathBuf,
+    pub replace: Replace,
+}
+
+impl Output {
+    pub fn new(flag: &'static str, path: &Path, replace: Replace) -> Output {
+        Output {
+            flag,
+            path: path.to_path_buf(),
+            replace,
+        }
+    }
+
+    /// Refuses a target that is certain to be refused at the end, before any work.
+    pub fn check(&self) -> Result<()> {
+        fsx::check_target(&self.path, self.replace).map_err(|e| self.explain(e.into()))
+    }
+
+    /// Writes the file beside its target; see [`fsx::stage`].
+    pub fn stage(&self, bytes: &[u8]) -> Result<Pending<'_>> {
+        self.stage_with(|f| std::io::Write::write_all(f, bytes))
+    }
+
+    /// Writes the file beside its target with `write`; see [`fsx::stage_with`].
+    pub fn stage_with(
+        &self,
+        write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> Result<Pending<'_>> {
+        let staged = fsx::stage_with(&self.path, self.replace, write);
+        Ok(Pending {
+            output: self,
+            staged: staged.map_err(|e| self.explain(e))?,
+        })
+    }
+
+    /// Names the flag, and says what to do about a refused target.
+    pub fn explain(&self, err: anyhow::Error) -> anyhow::Error {
+        let hint = match err.downcast_ref::<OutputError>() {
+            Some(OutputError::AlreadyExists(_)) if self.replace == Replace::Nothing => {
+                match self.flag {
+                    "--reflection" => "a student's work is never replaced: use --force to replace it",
+                    "--export" => "an export may have been edited: choose another path or remove it",
+                    _ => "choose another path or remove it",
+                }
+            }
+            Some(OutputError::Directory(_)) => "for example plot.png",
+            Some(_) => "choose another path",
+            None => return err.context(self.flag),
+        };
+        anyhow::anyhow!("{}: {err} ({hint})", self.flag)
+    }
+}
+
+/// A written file waiting to be put in place.
+pub struct Pending<'a> {
+    output: &'a Output,
+    staged: Staged,
+}
+
+/// Puts every staged file in place, first to last (new files before replacements, so a
+/// failure can take the new ones back), naming the flag of the one that failed.
+pub fn commit(pending: Vec<Pending>) -> Result<()> {
+    let outputs: Vec<&Output> = pending.iter().map(|p| p.output).collect();
+    let staged = pending.into_iter().map(|p| p.staged).collect();
+    fsx::commit_all(staged).map_err(|(i, e)| outputs[i].explain(e))
+}

@@ -1,0 +1,35 @@
+//! Numbers for people: the shortest text that reads back as the same double, in
+//! scientific notation where plain digits would run long ("0.3", "1e100", "-2.5e-8").
+
+/// `v` as a person would write it: Rust's plain shortest form while it stays short, else
+/// its scientific shortest form; both read back as exactly `v`.
+pub fn number(v: f64) -> String {
+    let plain = v.to_string();
+    if plain.len() <= 17 {
+        plain
+    } else {
+        format!("{v:e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number;
+
+    #[test]
+    fn short_numbers_stay_plain_long_ones_go_scientific() {
+        for (v, text) in [
+            (0.3, "0.3"),
+            (1.0, "1"),
+            (-0.25, "-0.25"),
+            (1e100, "1e100"),
+            (1.3e308, "1.3e308"),
+            (1e-310, "1e-310"),
+            (123_456.789, "123456.789"),
+        ] {
+            assert_eq!(number(v), text);
+            assert_eq!(number(v).parse::<f64>().unwrap().to_bits(), v.to_bits());
+        }
+        assert_eq!(number(0.1 + 0.2), "0.30000000000000004");
+    }
+}
