@@ -17,8 +17,10 @@ pub enum LabError {
 }
 
 /// A command-line value that parsed but does not fit the lab (unknown feature, wrong count).
+/// `flag` is a command-line flag ("--n") or, for a value that came from the lab file, the
+/// field's description ("the lab file's `n`").
 #[derive(Debug, Error)]
-#[error("invalid value for '{flag}': {problem}")]
+#[error("{}{problem}", if flag.starts_with('-') { format!("invalid value for '{flag}': ") } else { format!("{flag}: ") })]
 pub struct UsageError {
     pub flag: String,
     pub problem: String,

@@ -265,8 +265,14 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<String> {
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
 pub fn print_stdout(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    print_stdout_with(|w| w.write_all(text.as_bytes()))
+}
+
+/// Writes to stdout through `write`, buffered, so a large document streams out rather than
+/// being built in memory first; a reader that went away is not an error.
+pub fn print_stdout_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("cannot write to standard output"),
     }

@@ -1,12 +1,11 @@
 //! Numbers for people: the shortest text that reads back as the same double, in
 //! scientific notation where plain digits would run long ("0.3", "1e100", "-2.5e-8").
 
-/// `v` as a person would write it: Rust's plain shortest form while it stays short, else
-/// its scientific shortest form; both read back as exactly `v`.
+/// `v` as a person would write it: Rust's plain shortest form for magnitudes from 1e-5 to
+/// 1e16 (as Python's repr), else its scientific shortest form; both read back as `v`.
 pub fn number(v: f64) -> String {
-    let plain = v.to_string();
-    if plain.len() <= 17 {
-        plain
+    if v == 0.0 || !v.is_finite() || (1e-5..1e16).contains(&v.abs()) {
+        v.to_string()
     } else {
         format!("{v:e}")
     }

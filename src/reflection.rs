@@ -78,16 +78,64 @@ impl Reflection {
     }
 }
 
-/// The reflection fields of any document with a `reflection` object (a reflection file or a
-/// run output) that are missing, not text, or only white space.
-pub fn empty_fields(doc: &Value) -> Option<(usize, Vec<String>)> {
+/// What `reflect check` finds in a document's `reflection` object.
+#[derive(Debug, Default, PartialEq)]
+pub struct Audit {
+    /// The fields the lab asks for.
+    pub expected: Vec<String>,
+    /// Expected fields absent from the document (deleted by hand).
+    pub missing: Vec<String>,
+    /// Fields that are empty, or hold only white space or invisible characters.
+    pub empty: Vec<String>,
+    /// Fields holding something other than text (a number, a list...).
+    pub not_text: Vec<String>,
+    /// Fields the lab does not have (a typo in a field name, say).
+    pub unknown: Vec<String>,
+}
+
+impl Audit {
+    pub fn complete(&self) -> bool {
+        self.missing.is_empty()
+            && self.empty.is_empty()
+            && self.not_text.is_empty()
+            && self.unknown.is_empty()
+    }
+}
+
+/// Text a person cannot see: white space, and format characters such as zero-width spaces
+/// and joiners, word joiners, byte-order marks and direction marks.
+fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}' | '\u{180E}')
+    })
+}
+
+/// Checks a document's `reflection` object against the lab's fields (`expected`; `None`
+/// takes the document's own field names). `None` if the document has no such object.
+pub fn audit(doc: &Value, expected: Option<&[String]>) -> Option<Audit> {
     let fields = doc.get("reflection")?.as_object()?;
-    let empty = fields
-        .iter()
-        .filter(|(_, v)| v.as_str().is_none_or(|s| s.trim().is_empty()))
-        .map(|(k, _)| k.clone())
+    let expected: Vec<String> = match expected {
+        Some(names) => names.to_vec(),
+        None => fields.keys().cloned().collect(),
+    };
+    let mut audit = Audit::default();
+    for name in &expected {
+        match fields.get(name) {
+            None => audit.missing.push(name.clone()),
+            Some(Value::String(text)) if is_blank(text) => audit.empty.push(name.clone()),
+            Some(Value::String(_)) => {}
+            Some(Value::Null) => audit.empty.push(name.clone()),
+            Some(_) => audit.not_text.push(name.clone()),
+        }
+    }
+    audit.unknown = fields
+        .keys()
+        .filter(|k| !expected.contains(k))
+        .cloned()
         .collect();
-    Some((fields.len(), empty))
+    audit.expected = expected;
+    Some(audit)
 }
 
 #[cfg(test)]
@@ -120,15 +168,38 @@ mod tests {
                 .starts_with("priority_count 10,")
         );
         let doc: Value = serde_json::from_str(&r.to_json()).unwrap();
-        let (total, empty) = empty_fields(&doc).unwrap();
-        assert_eq!(total, 6);
+        let audit = audit(&doc, Some(&Lab::module2().reflection)).unwrap();
+        assert_eq!(audit.expected.len(), 6);
         assert_eq!(
-            empty,
+            audit.empty,
             [
                 "interpretation",
                 "synthetic_data_limit",
                 "next_real_world_evidence_needed"
             ]
         );
+    }
+
+    #[test]
+    fn deleted_blank_and_non_text_fields_are_not_filled() {
+        let expected: Vec<String> = ["a", "b", "c", "d", "e"].map(String::from).to_vec();
+        let doc = serde_json::json!({"reflection": {
+            "a": "real words",
+            "b": " \u{200B}\u{FEFF}\t\u{2060}",
+            "c": 42,
+            "e": "",
+            "typo": "x",
+        }});
+        let found = audit(&doc, Some(&expected)).unwrap();
+        assert_eq!(found.missing, ["d"]);
+        assert_eq!(found.empty, ["b", "e"]);
+        assert_eq!(found.not_text, ["c"]);
+        assert_eq!(found.unknown, ["typo"]);
+        assert!(!found.complete());
+        let emptied = serde_json::json!({"reflection": {}});
+        let found = audit(&emptied, Some(&expected)).unwrap();
+        assert_eq!(found.missing.len(), 5);
+        assert!(!found.complete());
+        assert!(audit(&serde_json::json!({"x": 1}), None).is_none());
     }
 }

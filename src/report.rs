@@ -275,6 +275,12 @@ impl RunReport {
     }
 
     /// Pretty JSON with a trailing newline, the form `run` prints.
+    /// Writes [`RunReport::to_json`]'s text to `w` without building it in memory.
+    pub fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *w, self)?;
+        w.write_all(b"\n")
+    }
+
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).expect("a run report always serializes");
         s.push('\n');

@@ -99,10 +99,14 @@ pub enum RunError {
     #[error("feature {feature}: {problem}")]
     Scale { feature: String, problem: String },
     #[error(
-        "the risk score is not a finite number (a weighted sum overflowed past 1.8e308); use \
-         smaller --weights (or, for generated cases, smaller distribution parameters)"
+        "case {case}'s risk score is not a finite number (its weighted sum overflowed past \
+         1.8e308): make the weights smaller (--weights, or features[].weight in a lab file) \
+         or, for generated cases, the distributions' parameters"
     )]
-    Overflow,
+    Overflow {
+        /// The first such case, as the run's indices count (from 0).
+        case: usize,
+    },
     #[error("lab {0} scores a data file; it has no distributions to generate cases from")]
     NotGenerated(String),
 }
@@ -249,8 +253,8 @@ pub fn evaluate(
     mut scratch: Vec<f64>,
 ) -> Result<Outcome, RunError> {
     let scores = pop.scores.as_slice().expect("contiguous");
-    if scores.iter().any(|s| !s.is_finite()) {
-        return Err(RunError::Overflow);
+    if let Some(case) = scores.iter().position(|s| !s.is_finite()) {
+        return Err(RunError::Overflow { case });
     }
     // Ranking needs no threshold, so on a large run it shares the time with the selection.
     let (threshold, top) = std::thread::scope(|scope| {

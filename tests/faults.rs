@@ -113,7 +113,14 @@ mod injected {
                 run(&["run", "--no-plot"], "a.json");
                 run(&["run", "--no-plot", "--quantile", "0.9"], "b.json");
                 std::fs::write(dir.join("r.json"), "the student's edits").unwrap();
-                &["compare", "a.json", "b.json", "--reflection", "r.json", "--force"]
+                &[
+                    "compare",
+                    "a.json",
+                    "b.json",
+                    "--reflection",
+                    "r.json",
+                    "--force",
+                ]
             }
             "sweep --plot" => {
                 std::fs::write(dir.join("s.png"), OLD).unwrap();
@@ -137,7 +144,10 @@ mod injected {
         "sweep --plot",
     ];
 
-    fn with_fault(fault: &str, name: &str) -> (tempfile::TempDir, std::process::Output, &'static str) {
+    fn with_fault(
+        fault: &str,
+        name: &str,
+    ) -> (tempfile::TempDir, std::process::Output, &'static str) {
         let dir = tempfile::tempdir().unwrap();
         let (args, target) = scenario(dir.path(), name);
         let out = Command::new(assert_cmd::cargo::cargo_bin("anomaly-lab"))
@@ -163,8 +173,15 @@ mod injected {
                 let (dir, out, target) = with_fault(signal, name);
                 let what = format!("{name} with {signal}");
                 assert_eq!(out.status.code(), Some(130), "{what}");
-                assert!(leftovers(dir.path()).is_empty(), "{what}: {:?}", leftovers(dir.path()));
-                assert!(target_untouched(dir.path(), target), "{what}: {target} changed");
+                assert!(
+                    leftovers(dir.path()).is_empty(),
+                    "{what}: {:?}",
+                    leftovers(dir.path())
+                );
+                assert!(
+                    target_untouched(dir.path(), target),
+                    "{what}: {target} changed"
+                );
                 assert!(out.stdout.is_empty(), "{what}: printed a result");
             }
         }
@@ -178,9 +195,15 @@ mod injected {
             assert_eq!(out.status.code(), Some(1), "{name}: {err}");
             assert!(err.contains("injected write failure"), "{name}: {err}");
             let flag = name.split(' ').nth(1).unwrap();
-            assert!(err.starts_with(&format!("error: {flag}: ")), "{name}: {err}");
+            assert!(
+                err.starts_with(&format!("error: {flag}: ")),
+                "{name}: {err}"
+            );
             assert!(leftovers(dir.path()).is_empty(), "{name}");
-            assert!(target_untouched(dir.path(), target), "{name}: {target} changed");
+            assert!(
+                target_untouched(dir.path(), target),
+                "{name}: {target} changed"
+            );
             assert!(out.stdout.is_empty(), "{name}: printed a result");
         }
     }

@@ -5,14 +5,13 @@ use super::output::{self, Output};
 use super::parse;
 use crate::compare::{self, render};
 use crate::error::UsageError;
-use crate::report::RunReport;
 use crate::fsx::{self, Replace};
 use crate::reflection;
-use anyhow::{Context, Result, bail};
+use crate::report::RunReport;
+use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
@@ -162,36 +161,4 @@ pub fn read_text(path: &Path) -> Result<(String, String)> {
 pub fn read_run(path: &Path) -> Result<RunReport> {
     let (name, text) = read_text(path)?;
     crate::report::parse_run(&name, &text)
-}
-
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// A reflection file written by `compare --reflection` (or a run output)
-    #[arg(value_parser = parse::path)]
-    pub file: PathBuf,
-}
-
-/// Lists the reflection fields still empty; exit 1 if any are, like a failing check.
-pub fn check(args: &CheckArgs) -> Result<ExitCode> {
-    let (name, text) = read_text(&args.file)?;
-    let doc: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("{name} is not valid JSON"))?;
-    let Some((total, empty)) = reflection::empty_fields(&doc) else {
-        bail!(
-            "{name} has no \"reflection\" object; check a file written by `compare --reflection`"
-        );
-    };
-    let n = empty.len();
-    let list: String = empty.iter().map(|f| format!("  {f}\n")).collect();
-    let (text, code) = if n == 0 {
-        (
-            format!("{name}: all {total} reflection fields are filled in\n"),
-            ExitCode::SUCCESS,
-        )
-    } else {
-        let head = format!("{name}: {n} of {total} reflection fields are still empty:\n");
-        (head + &list, ExitCode::FAILURE)
-    };
-    fsx::print_stdout(&text)?;
-    Ok(code)
 }

@@ -16,6 +16,7 @@ mod explain;
 mod notebook;
 mod output;
 mod parse;
+mod reflect;
 mod resolve;
 mod run;
 mod sweep;
@@ -66,7 +67,7 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum ReflectCommand {
     /// List the reflection fields that are still empty (exit 1 if any are)
-    Check(compare::CheckArgs),
+    Check(reflect::CheckArgs),
 }
 
 /// Parses the arguments, runs the command and maps failures to exit codes.
@@ -76,7 +77,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Compare(args) => compare::compare(&args).map(|()| ExitCode::SUCCESS),
-        Command::Reflect(ReflectCommand::Check(args)) => compare::check(&args),
+        Command::Reflect(ReflectCommand::Check(args)) => reflect::check(&args),
         Command::Notebook(args) => notebook::notebook(&args).map(|()| ExitCode::SUCCESS),
         Command::Labs => notebook::labs().map(|()| ExitCode::SUCCESS),
         Command::Explain(args) => explain::explain(&args).map(|()| ExitCode::SUCCESS),

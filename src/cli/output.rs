@@ -48,8 +48,12 @@ impl Output {
         let hint = match err.downcast_ref::<OutputError>() {
             Some(OutputError::AlreadyExists(_)) if self.replace == Replace::Nothing => {
                 match self.flag {
-                    "--reflection" => "a student's work is never replaced: use --force to replace it",
-                    "--export" => "an export may have been edited: choose another path or remove it",
+                    "--reflection" => {
+                        "a student's work is never replaced: use --force to replace it"
+                    }
+                    "--export" => {
+                        "an export may have been edited: choose another path or remove it"
+                    }
                     _ => "choose another path or remove it",
                 }
             }

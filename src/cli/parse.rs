@@ -105,6 +105,13 @@ pub fn weights(s: &str) -> Result<WeightsArg, String> {
             Ok((name.trim().to_string(), v))
         })
         .collect::<Result<Vec<_>, String>>()?;
+    for (i, (name, _)) in pairs.iter().enumerate() {
+        if pairs[..i].iter().any(|(n, _)| n == name) {
+            return Err(format!(
+                "{name} is given twice; give each feature's weight once"
+            ));
+        }
+    }
     Ok(WeightsArg::Named(pairs))
 }
 

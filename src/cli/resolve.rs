@@ -98,8 +98,21 @@ pub fn resolve(args: &RunArgs) -> Result<Resolved> {
         args.weights.as_ref(),
         args.data.is_some() && args.lab.is_none(),
     )?;
-    for b in &args.beta {
+    for (k, b) in args.beta.iter().enumerate() {
         let i = feature(&lab, "--beta", &b.feature)?;
+        if args.beta[..k]
+            .iter()
+            .any(|earlier| earlier.feature == b.feature)
+        {
+            return Err(UsageError::new(
+                "--beta",
+                format!(
+                    "feature {} is given twice; give each feature's shapes once",
+                    b.feature
+                ),
+            )
+            .into());
+        }
         let f = &mut lab.features[i];
         if !matches!(f.distribution, Some(Distribution::Beta { .. })) {
             return Err(UsageError::new(

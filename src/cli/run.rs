@@ -5,10 +5,10 @@ use super::parse::{self, BetaArg, WeightsArg};
 use super::resolve::{Resolved, resolve};
 use crate::error::UsageError;
 use crate::explain::Explainer;
+use crate::fsx::{self, Replace};
 use crate::plot::{self, PlotInput};
 use crate::report::{DataParams, RunReport};
 use crate::run::{Outcome, Population, RunConfig, evaluate, simulate_keeping};
-use crate::fsx::{self, Replace};
 use crate::{data, export, memory};
 use anyhow::{Context, Result};
 use clap::Args;
@@ -45,7 +45,7 @@ pub struct RunArgs {
     pub beta: Vec<BetaArg>,
 
     /// How many of the highest-scoring cases to list in top_indices and explain in
-    /// top_cases [lab default: 5]
+    /// top_cases; 0 lists none (not every case, as numpy's `[-0:]` would) [lab default: 5]
     #[arg(long = "top", value_name = "K", value_parser = parse::top_k, allow_hyphen_values = true)]
     pub top: Option<usize>,
 
@@ -104,12 +104,8 @@ pub fn run(args: &RunArgs) -> Result<()> {
     });
     if resolved.data.is_none() {
         let cfg = &resolved.cfg;
-        let kept = if crate::run::keeps_columns(cfg) || args.export.is_some() {
-            cfg.n as u128 * 8 * cfg.lab.features.len() as u128
-        } else {
-            0
-        };
-        check_memory(cfg.n, plot_path.is_some(), kept)?;
+        let kept = crate::run::keeps_columns(cfg) || args.export.is_some();
+        check_memory(&footprint(cfg, plot_path.is_some(), kept), args.n.is_some())?;
     }
     // The export is new, so it goes first: if the plot is then refused, it is taken back.
     let export_output = args
@@ -154,7 +150,6 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let shown_path = plot_path.as_ref().map(|p| p.display().to_string());
     let mut report = RunReport::new(cfg, out, shown_path);
     report.params.data = data.clone();
-    let json = report.to_json();
 
     // Files are written whole first, the JSON printed, and only then are the files put in
     // place: a command that fails at any step leaves no file behind.
@@ -166,7 +161,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     if let (Some(output), Some(bytes)) = (&plot_output, &png) {
         pending.push(output.stage(bytes)?);
     }
-    fsx::print_stdout(&json)?;
+    fsx::print_stdout_with(|w| report.write_json(w))?;
     output::commit(pending)
 }
 
@@ -251,25 +246,73 @@ fn progress_bar(cfg: &RunConfig) -> indicatif::ProgressBar {
     bar
 }
 
-/// Refuses, before allocating, a run this machine cannot hold.
-pub fn check_memory(n: usize, with_plot: bool, kept: u128) -> Result<(), UsageError> {
-    let need = memory::required(n, with_plot, kept);
+/// What a generated run of `cfg` holds at its peak (see [`memory::Footprint`]).
+pub fn footprint(cfg: &RunConfig, with_plot: bool, keeps_columns: bool) -> memory::Footprint {
+    footprint_of(cfg, with_plot, keeps_columns, false)
+}
+
+/// [`footprint`] of a sweep over `cfg`'s population.
+pub fn sweep_footprint(cfg: &RunConfig) -> memory::Footprint {
+    footprint_of(cfg, false, false, true)
+}
+
+fn footprint_of(cfg: &RunConfig, with_plot: bool, keeps: bool, sweep: bool) -> memory::Footprint {
+    let features = cfg.lab.features.len();
+    let n = cfg.n;
+    // A quantile cut flags about (1 - q) of the cases; a threshold may flag them all.
+    let priority = match cfg.cut {
+        crate::run::Cut::Quantile(q) => ((1.0 - q) * n as f64).ceil() as usize + 1,
+        crate::run::Cut::Threshold(_) => n,
+    };
+    memory::Footprint {
+        n,
+        with_plot,
+        labelled: cfg.lab.labels.is_some(),
+        sweep,
+        kept: if keeps {
+            n as u128 * 8 * features as u128
+        } else {
+            0
+        },
+        top: cfg.top_k,
+        features,
+        priority,
+    }
+}
+
+/// Refuses, before allocating, a run this process cannot hold; `n_given` says whether n
+/// came from `--n` (else from the lab file).
+pub fn check_memory(need: &memory::Footprint, n_given: bool) -> Result<(), UsageError> {
+    let bytes = need.bytes();
     match memory::available() {
-        Some(have) if need > u128::from(have) => Err(UsageError::new(
-            "--n",
-            format!(
-                "n = {n} needs about {} of memory; this machine has {} available \
-                 (at most about {} cases{})",
-                memory::human(need),
-                memory::human(u128::from(have)),
-                memory::max_cases(have, with_plot),
-                if with_plot {
-                    " with the plot, more with --no-plot"
-                } else {
-                    ""
-                },
-            ),
-        )),
+        Some((have, which)) if bytes > u128::from(have) => {
+            let flag = match (n_given, need.top > 100_000) {
+                (true, false) => "--n",
+                (true, true) => "--n/--top",
+                (false, _) => "the lab file's `n` does not fit in memory",
+            };
+            Err(UsageError::new(
+                flag,
+                format!(
+                    "n = {} {}needs about {} of memory; {} is {which} \
+                     (at most about {} cases like this{})",
+                    need.n,
+                    if need.top > 100_000 {
+                        format!("with a top list of {} ", need.top)
+                    } else {
+                        String::new()
+                    },
+                    memory::human(bytes),
+                    memory::human(u128::from(have)),
+                    need.max_cases(have),
+                    if need.with_plot {
+                        "; more with --no-plot"
+                    } else {
+                        ""
+                    },
+                ),
+            ))
+        }
         _ => Ok(()),
     }
 }
@@ -282,7 +325,11 @@ fn warn_about_weights(cfg: &RunConfig) {
     }
     let sum: f64 = cfg.lab.features.iter().map(|f| f.weight).sum();
     if (sum - 1.0).abs() > 1e-9 {
-        let sum = crate::readable::number(sum);
+        let sum = if sum.is_finite() {
+            crate::readable::number(sum)
+        } else {
+            "more than 1.8e308".to_string()
+        };
         say!("warning: the weights sum to {sum}, not 1, so scores are not on the 0-1 scale");
     }
 }

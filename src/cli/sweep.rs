@@ -1,10 +1,10 @@
 //! `anomaly-lab sweep`: the run's population at many cuts, as a table (or Markdown, CSV,
 //! JSON) and a picture of what each cut costs and catches.
 
+use super::output::{self, Output};
 use super::resolve::resolve;
 use super::run::{RunArgs, compute};
 use crate::error::UsageError;
-use super::output::{self, Output};
 use crate::fsx::{self, Replace};
 use crate::plot::lines::{Panel, Series};
 use crate::plot::{self, NORMAL_RGB, PRIORITY_RGB};
@@ -78,7 +78,8 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             .unwrap_or_else(|| PathBuf::from(format!("{}-sweep.png", resolved.cfg.lab.id)))
     });
     if resolved.data.is_none() {
-        super::run::check_memory(resolved.cfg.n, false, 0)?;
+        let need = super::run::sweep_footprint(&resolved.cfg);
+        super::run::check_memory(&need, args.run.n.is_some())?;
     }
     let plot_output = plot_path
         .as_deref()

@@ -72,7 +72,10 @@ fn the_target_is_checked_when_the_file_is_put_in_place() {
     std::fs::write(&target, "written meanwhile").unwrap();
     let err = staged.commit().unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
-    assert_eq!(std::fs::read_to_string(&target).unwrap(), "written meanwhile");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "written meanwhile"
+    );
     // A plot path that held a PNG at the start and a user's notes by the end.
     let plot = dir.path().join("p.png");
     std::fs::write(&plot, b"\x89PNG\r\n\x1a\nold").unwrap();
@@ -104,7 +107,12 @@ fn only_regular_files_are_ever_replaced() {
     }
     let err = write(dir.path(), b"x", Replace::RegularFile).unwrap_err();
     assert!(err.to_string().contains("is a directory"), "{err}");
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo_like());
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo_like()
+    );
     assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("/dev/null"));
 }
 

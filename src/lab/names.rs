@@ -35,47 +35,39 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Where a validated field (`quantile`, `plot.x`, `features[2].weight`) is written in a
-/// lab file: 1-based line and column of its key, or of its table header.
+/// lab file: 1-based line and column of its key, from the TOML parser's spans, so inline
+/// tables and arrays are found too. A field left out (a default) points at its table.
 pub(super) fn locate(text: &str, field: &str) -> Option<(usize, usize)> {
-    let (table, key) = match field.split_once('.') {
-        Some((t, k)) => (Some(t), k),
-        None => (None, field),
-    };
-    let (header, nth) = match table {
-        None => (None, 0),
-        Some(t) => match t.split_once('[') {
-            Some((name, idx)) => (
-                Some(format!("[[{name}]]")),
-                idx.trim_end_matches(']').parse().ok()?,
-            ),
-            None => (Some(format!("[{t}]")), 0),
-        },
-    };
-    let lines: Vec<&str> = text.lines().collect();
-    let is_header = |l: &str| l.trim_start().starts_with('[');
-    // The lines of the wanted table: top level, or after its nth header.
-    let (from, header_line) = match &header {
-        None => (0, None),
-        Some(h) => {
-            let i = lines
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.trim() == h)
-                .nth(nth)?
-                .0;
-            (i + 1, Some(i))
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let mut table: &DeTable = root.get_ref();
+    let mut at = None;
+    for part in field.split('.') {
+        let (key, index) = match part.split_once('[') {
+            Some((k, i)) => (k, Some(i.trim_end_matches(']').parse::<usize>().ok()?)),
+            None => (part, None),
+        };
+        let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == key) else {
+            break;
+        };
+        at = Some(k.span().start);
+        let mut value = v;
+        if let Some(i) = index {
+            let Some(element) = value.get_ref().as_array().and_then(|a| a.get(i)) else {
+                break;
+            };
+            value = element;
+            // An [[array]] table's element spans its body; its header line comes first.
+            at = Some(element.span().start);
         }
-    };
-    let key_line = lines[from..]
-        .iter()
-        .take_while(|l| !is_header(l))
-        .position(|l| {
-            let t = l.trim_start();
-            t.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map(|i| from + i);
-    let line = key_line.or(header_line)?;
-    let col = lines[line].len() - lines[line].trim_start().len();
-    Some((line + 1, col + 1))
+        match value.get_ref() {
+            DeValue::Table(t) => table = t,
+            _ => break,
+        }
+    }
+    let offset = at?;
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Some((line, column))
 }

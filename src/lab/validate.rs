@@ -3,6 +3,14 @@
 use super::{Lab, is_identifier};
 use crate::error::LabError;
 
+/// A name safe to put in a file name: no path separators, no leading dot, nothing hidden.
+fn is_plain_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    s.len() <= 64
+        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 fn invalid<T>(field: impl Into<String>, problem: impl Into<String>) -> Result<T, LabError> {
     Err(LabError::Invalid {
         field: field.into(),
@@ -14,9 +22,17 @@ fn invalid<T>(field: impl Into<String>, problem: impl Into<String>) -> Result<T,
 impl Lab {
     /// Every rule a run relies on; the error names the field.
     pub fn validate(&self) -> Result<(), LabError> {
-        if self.id.trim().is_empty() {
-            return invalid("id", "must not be empty");
+        if !is_plain_name(&self.id) {
+            return invalid(
+                "id",
+                format!(
+                    "{:?} is not a plain name: the id names the lab's files (\"<id>-plot.png\"), \
+                     so use 1 to 64 letters, digits, _, - or ., starting with a letter or digit",
+                    self.id
+                ),
+            );
         }
+        self.validate_reflection()?;
         if self.n == 0 {
             return invalid("n", "must be at least 1");
         }
@@ -107,6 +123,31 @@ impl Lab {
                     self.feature_list()
                 ),
             );
+        }
+        Ok(())
+    }
+
+    fn validate_reflection(&self) -> Result<(), LabError> {
+        if self.reflection.is_empty() {
+            return invalid(
+                "reflection",
+                "list at least one field for the student to fill in, or leave the key out \
+                 for the default fields",
+            );
+        }
+        for (i, name) in self.reflection.iter().enumerate() {
+            if !is_identifier(name) {
+                return invalid(
+                    format!("reflection[{i}]"),
+                    format!("{name:?} is not a field name: use lowercase letters, digits and _"),
+                );
+            }
+            if self.reflection[..i].contains(name) {
+                return invalid(
+                    format!("reflection[{i}]"),
+                    format!("{name:?} appears twice"),
+                );
+            }
         }
         Ok(())
     }

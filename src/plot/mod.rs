@@ -11,8 +11,8 @@ mod raster;
 mod text;
 pub mod ticks;
 
-use plotters::prelude::*;
 use frame::Frame;
+use plotters::prelude::*;
 use raster::Canvas;
 use text::Align;
 

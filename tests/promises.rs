@@ -1,0 +1,418 @@
+//! The README's promises under attack, one test per class of attack: any finite data plots,
+//! messages never panic, special files are never replaced or blocked on, a failed command
+//! leaves no file, memory refusals respect every limit, reflections are checked against
+//! the lab, lab ids stay plain names, and errors point at the right place.
+
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn bin(dir: &Path) -> Command {
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("anomaly-lab"));
+    c.current_dir(dir).stdin(Stdio::null());
+    c
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    bin(dir).args(args).output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn decodes(path: &Path) -> bool {
+    let bytes = std::fs::read(path).unwrap();
+    png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .and_then(|mut r| {
+            let mut buf = vec![0; r.output_buffer_size()];
+            r.next_frame(&mut buf).map(|_| ())
+        })
+        .is_ok()
+}
+
+const UNIFORM_LAB: &str = r#"id = "wide"
+title = "Wide"
+n = 500
+quantile = 0.8
+[[features]]
+name = "x"
+weight = 1.0
+distribution = { kind = "uniform", low = -8e307, high = 8e307 }
+"#;
+
+#[test]
+fn any_finite_range_plots_as_a_readable_png() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("wide.toml"), UNIFORM_LAB).unwrap();
+    let cases: [&[&str]; 5] = [
+        &["run", "--weights", "1.3e308,-1.3e308,0,0,0"],
+        &[
+            "run",
+            "--n",
+            "200000",
+            "--weights",
+            "0.2e100,0.2e100,0.2e100,0.2e100,0.2e100",
+        ],
+        &[
+            "run",
+            "--n",
+            "2000",
+            "--weights",
+            "0.2e100,0.2e100,0.2e100,0.2e100,0.2e100",
+        ],
+        &["run", "--weights", "1e-310,0,0,0,0"],
+        &["run", "--lab", "wide.toml"],
+    ];
+    for (i, args) in cases.iter().enumerate() {
+        let plot = format!("p{i}.png");
+        let mut args = args.to_vec();
+        args.extend(["--plot", &plot]);
+        let out = run(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(decodes(&dir.path().join(&plot)), "{args:?}: not a PNG");
+    }
+    let out = run(
+        dir.path(),
+        &[
+            "sweep",
+            "--weights",
+            "1.3e308,-1.3e308,0,0,0",
+            "--plot",
+            "s.png",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(decodes(&dir.path().join("s.png")));
+}
+
+/// Runs with stderr on /dev/full: messages are lost, exit codes are not.
+#[test]
+fn a_full_stderr_changes_no_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    for (args, code) in [
+        (
+            &["run", "--no-plot", "--weights", "0.5,0.5,0.5,0.5,0.5"][..],
+            0,
+        ),
+        (&["run", "--quantile", "7"][..], 2),
+        (&["compare", "missing.json", "also-missing.json"][..], 1),
+        (&["run", "--bogus"][..], 2),
+    ] {
+        let status = bin(dir.path())
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(full())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}");
+    }
+}
+
+#[test]
+fn special_files_are_never_replaced_or_opened_in_a_way_that_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(run(d, &["run", "--no-plot"]).status.success());
+    std::fs::write(d.join("a.json"), run(d, &["run", "--no-plot"]).stdout).unwrap();
+    let q9 = run(d, &["run", "--no-plot", "--quantile", "0.9"]).stdout;
+    std::fs::write(d.join("b.json"), q9).unwrap();
+    let fifo = d.join("fifo.png");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    std::os::unix::fs::symlink("/dev/null", d.join("null.json")).unwrap();
+    let cases: [&[&str]; 4] = [
+        &["run", "--plot", "fifo.png"],
+        &["sweep", "--plot", "fifo.png"],
+        &[
+            "compare",
+            "a.json",
+            "b.json",
+            "--reflection",
+            "/dev/null",
+            "--force",
+        ],
+        &[
+            "compare",
+            "a.json",
+            "b.json",
+            "--reflection",
+            "null.json",
+            "--force",
+        ],
+    ];
+    for args in cases {
+        // A blocked open would hang: the run must end by itself, well within the timeout.
+        let mut child = bin(d)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            assert!(started.elapsed().as_secs() < 20, "{args:?} hangs");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    assert!(
+        std::fs::symlink_metadata(d.join("null.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+/// A command whose result cannot be printed fails, and then leaves no file behind.
+#[test]
+fn a_command_that_fails_to_print_writes_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.json"), run(d, &["run", "--no-plot"]).stdout).unwrap();
+    let q9 = run(d, &["run", "--no-plot", "--quantile", "0.9"]).stdout;
+    std::fs::write(d.join("b.json"), q9).unwrap();
+    let before = files(d);
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let cases: [&[&str]; 4] = [
+        &["run", "--plot", "p.png", "--export", "cases.csv"],
+        &[
+            "compare",
+            "a.json",
+            "b.json",
+            "--reflection",
+            "r.json",
+            "--plot",
+            "c.png",
+        ],
+        &["sweep", "--plot", "s.png"],
+        &["run", "--lab", "telemetry", "--export", "t.csv"],
+    ];
+    for args in cases {
+        let out = bin(d).args(args).stdout(full()).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&out).contains("standard output"), "{}", stderr(&out));
+        assert_eq!(files(d), before, "{args:?} left a file");
+    }
+}
+
+/// Runs `args` under an address-space limit (`ulimit -v`) of `bytes`.
+fn limited(dir: &Path, bytes: u64, args: &[&str]) -> Output {
+    let mut c = bin(dir);
+    c.args(args);
+    // SAFETY: only setrlimit, which is async-signal-safe, runs in the child before exec.
+    unsafe {
+        c.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    c.output().unwrap()
+}
+
+#[test]
+fn memory_refusals_respect_the_address_space_limit_and_the_top_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (limit_mib, args) in [
+        (300, &["run", "--no-plot", "--n", "20000000"][..]),
+        (
+            300,
+            &["run", "--no-plot", "--lab", "telemetry", "--n", "4000000"][..],
+        ),
+        (
+            600,
+            &["run", "--no-plot", "--n", "2000000", "--top", "2000000"][..],
+        ),
+        (
+            300,
+            &["sweep", "--no-plot", "--lab", "telemetry", "--n", "2000000"][..],
+        ),
+    ] {
+        let out = limited(d, limit_mib << 20, args);
+        let err = stderr(&out);
+        // Refused up front (2), never aborted by a failed allocation (134 / SIGABRT).
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("ulimit -v"), "{args:?}: {err}");
+        assert!(out.stdout.is_empty());
+    }
+    // Within the limit, the same kind of run goes through.
+    let out = limited(d, 600 << 20, &["run", "--no-plot", "--n", "1000000"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn reflect_check_holds_a_reflection_to_the_labs_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.json"), run(d, &["run", "--no-plot"]).stdout).unwrap();
+    let q9 = run(d, &["run", "--no-plot", "--quantile", "0.9"]).stdout;
+    std::fs::write(d.join("b.json"), q9).unwrap();
+    let out = run(
+        d,
+        &["compare", "a.json", "b.json", "--reflection", "r.json"],
+    );
+    assert!(out.status.success());
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("r.json")).unwrap()).unwrap();
+    let mut filled = doc.clone();
+    for (_, v) in filled["reflection"].as_object_mut().unwrap() {
+        *v = "an answer".into();
+    }
+    let check = |edit: &dyn Fn(&mut serde_json::Value), expect: &str| {
+        let mut doc = filled.clone();
+        edit(&mut doc);
+        std::fs::write(d.join("x.json"), doc.to_string()).unwrap();
+        let out = run(d, &["reflect", "check", "x.json"]);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        (out.status.code(), text.contains(expect), text)
+    };
+    let (code, _, text) = check(&|_| {}, "");
+    assert_eq!(code, Some(0), "{text}");
+    let r = |doc: &mut serde_json::Value| doc["reflection"].as_object_mut().unwrap().clone();
+    type Edit<'a> = &'a dyn Fn(&mut serde_json::Value);
+    let cases: [(Edit, &str); 5] = [
+        (
+            &|doc| {
+                doc["reflection"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("interpretation");
+            },
+            "interpretation (missing",
+        ),
+        (&|doc| doc["reflection"] = serde_json::json!({}), "6 of 6"),
+        (
+            &|doc| doc["reflection"]["interpretation"] = " \u{200B}\u{FEFF}\u{2060}\t".into(),
+            "interpretation",
+        ),
+        (
+            &|doc| doc["reflection"]["interpretation"] = 5.into(),
+            "not text",
+        ),
+        (
+            &|doc| {
+                let mut fields = r(doc);
+                let v = fields.remove("interpretation").unwrap();
+                fields.insert("interpretaton".into(), v);
+                doc["reflection"] = fields.into();
+            },
+            "interpretaton",
+        ),
+    ];
+    for (edit, expect) in cases {
+        let (code, found, text) = check(edit, expect);
+        assert_eq!(code, Some(1), "{expect}: {text}");
+        assert!(found, "{expect}: {text}");
+    }
+}
+
+const LAB_HEAD: &str = "title = \"T\"\nn = 50\nquantile = 0.8\n";
+const LAB_FEATURE: &str = "[[features]]\nname = \"x\"\nweight = 1.0\ndistribution = { kind = \"beta\", a = 2.0, b = 2.0 }\n";
+
+#[test]
+fn a_lab_id_is_a_plain_name_and_reflection_fields_are_a_real_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("work");
+    std::fs::create_dir(&d).unwrap();
+    for (id, extra, needle) in [
+        ("../escape", "", "not a plain name"),
+        ("/tmp/abs", "", "not a plain name"),
+        ("a\\nb", "", "not a plain name"),
+        ("a\\u0000b", "", "not a plain name"),
+        (".hidden", "", "not a plain name"),
+        ("ok", "reflection = []\n", "at least one field"),
+        ("ok", "reflection = [\"a\", \"a\"]\n", "appears twice"),
+    ] {
+        let text = format!("id = \"{id}\"\n{LAB_HEAD}{extra}{LAB_FEATURE}");
+        std::fs::write(d.join("lab.toml"), text).unwrap();
+        let out = run(&d, &["run", "--lab", "lab.toml"]);
+        assert_eq!(out.status.code(), Some(1), "{id:?} {extra:?}");
+        assert!(stderr(&out).contains(needle), "{id:?}: {}", stderr(&out));
+        assert_eq!(files(&d), ["lab.toml"]);
+        assert_eq!(files(dir.path()), ["work"]);
+    }
+}
+
+#[test]
+fn errors_point_at_the_flag_or_the_lab_files_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A value from the lab file is not reported as a flag.
+    let big =
+        format!("id = \"big\"\ntitle = \"T\"\nn = 100000000000000\nquantile = 0.8\n{LAB_FEATURE}");
+    std::fs::write(d.join("big.toml"), big).unwrap();
+    let err = stderr(&run(d, &["run", "--lab", "big.toml", "--no-plot"]));
+    assert!(
+        err.contains("the lab file's `n`") && !err.contains("'--n'"),
+        "{err}"
+    );
+    // Inline tables keep their line and column.
+    let inline = "id = \"t\"\ntitle = \"T\"\nn = 50\nquantile = 0.8\nfeatures = [\n  \
+                  { name = \"x\", weight = 1.0, distribution = { kind = \"beta\", a = -1.0, b = 2.0 } },\n]\n";
+    std::fs::write(d.join("inline.toml"), inline).unwrap();
+    let err = stderr(&run(d, &["run", "--lab", "inline.toml"]));
+    assert!(err.contains("line 6, column 31"), "{err}");
+    // An overflowing score names the case and where the weights come from.
+    let err = stderr(&run(
+        d,
+        &["run", "--weights", "1e308,1e308,1e308,0,0", "--no-plot"],
+    ));
+    assert!(err.contains("case ") && err.contains("--weights"), "{err}");
+    // A feature given twice is refused, not last-wins.
+    for args in [
+        &["run", "--weights", "severity=0.4,severity=0.5"][..],
+        &["run", "--beta", "exposure=2,2", "--beta", "exposure=3,3"][..],
+    ] {
+        let out = run(d, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("twice"), "{args:?}: {}", stderr(&out));
+    }
+}
