@@ -416,3 +416,55 @@ fn errors_point_at_the_flag_or_the_lab_files_line() {
         assert!(stderr(&out).contains("twice"), "{args:?}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn following_the_guide_never_replaces_the_baselines_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(run(d, &["run", "--seed", "2"]).status.success());
+    let baseline = std::fs::read(d.join("module2-plot.png")).unwrap();
+    for args in [
+        &["run", "--seed", "2", "--quantile", "0.9"][..],
+        &["run", "--seed", "2", "--weights", "severity=0.4"][..],
+        &["run", "--seed", "2", "--beta", "exposure=3,3"][..],
+        &["run", "--seed", "2", "--threshold", "0.5"][..],
+    ] {
+        let out = run(d, args);
+        assert!(out.status.success(), "{args:?}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let plot = report["plot"].as_str().unwrap();
+        assert_ne!(plot, "module2-plot.png", "{args:?}");
+        assert!(d.join(plot).is_file(), "{args:?}: {plot}");
+    }
+    assert_eq!(std::fs::read(d.join("module2-plot.png")).unwrap(), baseline);
+    assert_eq!(files(d).len(), 5, "{:?}", files(d));
+}
+
+#[test]
+fn the_weight_warning_only_where_the_lab_puts_its_score_on_0_to_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let warns = |args: &[&str]| stderr(&run(d, args)).contains("weights sum to");
+    assert!(warns(&["run", "--no-plot", "--weights", "1,1,1,1,1"]));
+    assert!(!warns(&[
+        "run",
+        "--no-plot",
+        "--weights",
+        "0.2,0.2,0.2,0.2,0.2"
+    ]));
+    assert!(!warns(&[
+        "run",
+        "--no-plot",
+        "--lab",
+        "telemetry",
+        "--weights",
+        "5,5,5"
+    ]));
+    // Readable, whatever the weights.
+    let err = stderr(&run(d, &["run", "--no-plot", "--weights", "1e100,0,0,0,0"]));
+    assert!(err.contains("sum to 1e100,"), "{err}");
+    let lab = format!("id = \"u\"\nunit_score = true\n{LAB_HEAD}{LAB_FEATURE}")
+        .replace("weight = 1.0", "weight = 2.0");
+    std::fs::write(d.join("u.toml"), lab).unwrap();
+    assert!(warns(&["run", "--no-plot", "--lab", "u.toml"]));
+}

@@ -78,3 +78,62 @@ pub fn commit(pending: Vec<Pending>) -> Result<()> {
     let staged = pending.into_iter().map(|p| p.staged).collect();
     fsx::commit_all(staged).map_err(|(i, e)| outputs[i].explain(e))
 }
+
+/// A picture's default file name: `<lab id>-<kind>.png` for the lab as written, and with
+/// what the run changed in the name otherwise (`module2-quantile-0.9-plot.png`), so a
+/// rerun with a change never replaces the baseline's picture.
+pub fn default_name(lab_id: &str, changes: &[String], kind: &str) -> PathBuf {
+    if changes.is_empty() {
+        return PathBuf::from(format!("{lab_id}-{kind}.png"));
+    }
+    let mut slug = String::new();
+    for c in changes.join(" ").chars() {
+        let keep = c.is_ascii_alphanumeric() || matches!(c, '.' | '_');
+        if keep {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    // A long list of changes keeps its start and a hash of the whole, to stay unique.
+    let slug = if slug.len() > 80 {
+        let hash = xxhash_rust::xxh3::xxh3_64(slug.as_bytes());
+        format!("{}-{:08x}", &slug[..72], hash as u32)
+    } else {
+        slug.to_string()
+    };
+    PathBuf::from(format!("{lab_id}-{slug}-{kind}.png"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_name;
+    use std::path::Path;
+
+    #[test]
+    fn default_names_carry_the_change() {
+        let name = |c: &[&str]| {
+            let changes: Vec<String> = c.iter().map(|s| s.to_string()).collect();
+            default_name("module2", &changes, "plot")
+        };
+        assert_eq!(name(&[]), Path::new("module2-plot.png"));
+        assert_eq!(
+            name(&["quantile 0.9"]),
+            Path::new("module2-quantile-0.9-plot.png")
+        );
+        assert_eq!(
+            name(&["distributions.exposure beta(3, 3)"]),
+            Path::new("module2-distributions.exposure-beta-3-3-plot.png")
+        );
+        let many: Vec<String> = (0..20)
+            .map(|i| format!("weights.feature_{i} 0.{i}"))
+            .collect();
+        let long = default_name("module2", &many, "plot");
+        let text = long.to_str().unwrap();
+        assert!(text.len() < 110 && text.ends_with("-plot.png"), "{text}");
+        let mut other = many.clone();
+        other[19] = "weights.feature_19 0.5".into();
+        assert_ne!(default_name("module2", &other, "plot"), long);
+    }
+}

@@ -50,7 +50,8 @@ pub struct RunArgs {
     pub top: Option<usize>,
 
     /// Where to write the picture (PNG; only an earlier PNG is replaced) [default:
-    /// <lab id>-plot.png, e.g. module2-plot.png; for sweep <lab id>-sweep.png]
+    /// <lab id>-plot.png, with what the run changes from its lab in the name, e.g.
+    /// module2-plot.png, module2-quantile-0.9-plot.png; for sweep <lab id>-sweep.png]
     #[arg(long, value_name = "PATH", value_parser = parse::path, conflicts_with = "no_plot")]
     pub plot: Option<PathBuf>,
 
@@ -97,10 +98,15 @@ pub struct Computed {
 pub fn run(args: &RunArgs) -> Result<()> {
     let resolved = resolve(args)?;
     warn_about_weights(&resolved.cfg);
+    let changes: Vec<String> = resolved
+        .lab_default
+        .as_ref()
+        .map(|d| crate::compare::changes_from_lab(d, &resolved.cfg))
+        .unwrap_or_default();
     let plot_path = (!args.no_plot).then(|| {
         args.plot
             .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("{}-plot.png", resolved.cfg.lab.id)))
+            .unwrap_or_else(|| output::default_name(&resolved.cfg.lab.id, &changes, "plot"))
     });
     if resolved.data.is_none() {
         let cfg = &resolved.cfg;
@@ -118,11 +124,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     for output in export_output.iter().chain(&plot_output) {
         output.check()?;
     }
-    let changes = resolved
-        .lab_default
-        .as_ref()
-        .map(|d| crate::compare::changes_from_lab(d, &resolved.cfg).join("; "))
-        .filter(|c| !c.is_empty());
+    let changes = (!changes.is_empty()).then(|| changes.join("; "));
     let decorate = args.decorate || resolved.cfg.lab.plot.decorations;
     let computed = compute(resolved, plot_path.is_some(), args.export.is_some())?;
     let Computed {
@@ -318,9 +320,9 @@ pub fn check_memory(need: &memory::Footprint, n_given: bool) -> Result<(), Usage
 }
 
 fn warn_about_weights(cfg: &RunConfig) {
-    // Only Module 2's features are all on 0-1 and unscaled, so only there does the sum of
-    // the weights say what scale the score is on.
-    if cfg.lab.id != "module2" {
+    // Only where the lab says its features are on 0-1 (Module 2) does the sum of the
+    // weights say what scale the score is on.
+    if !cfg.lab.unit_score {
         return;
     }
     let sum: f64 = cfg.lab.features.iter().map(|f| f.weight).sum();

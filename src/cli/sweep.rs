@@ -14,7 +14,6 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 use std::fmt::Write;
-use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -72,10 +71,19 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         plan.top_k = 0;
     }
     let plot_path = (!args.run.no_plot).then(|| {
-        args.run
-            .plot
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("{}-sweep.png", resolved.cfg.lab.id)))
+        args.run.plot.clone().unwrap_or_else(|| {
+            let changes = resolved
+                .lab_default
+                .as_ref()
+                .map(|d| crate::compare::changes_from_lab(d, &resolved.cfg))
+                .unwrap_or_default();
+            // The sweep lists no top cases of its own: that is not a change.
+            let changes: Vec<String> = changes
+                .into_iter()
+                .filter(|c| !c.starts_with("top_k "))
+                .collect();
+            super::output::default_name(&resolved.cfg.lab.id, &changes, "sweep")
+        })
     });
     if resolved.data.is_none() {
         let need = super::run::sweep_footprint(&resolved.cfg);

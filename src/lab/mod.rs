@@ -34,6 +34,10 @@ pub struct Lab {
     pub threshold: Option<f64>,
     #[serde(default = "default_top_k")]
     pub top_k: u64,
+    /// The lab's score is meant to lie on 0-1 (features on 0-1, weights summing to 1), so
+    /// weights that do not sum to 1 get a warning.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unit_score: bool,
     #[serde(default)]
     pub review_note: String,
     /// Names of the reflection fields a student fills in.
