@@ -23,6 +23,14 @@ pub enum Format {
     Json,
 }
 
+/// `--color`: auto, always, never (as ripgrep and fd).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// The run before the change: a file printed by `anomaly-lab run`, or - for stdin
@@ -53,6 +61,10 @@ pub struct CompareArgs {
     /// Replace an existing reflection file (it may hold a student's work)
     #[arg(long, requires = "reflection")]
     pub force: bool,
+
+    /// When to colour the table: auto (a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
 
     /// Draw the after-run with the cases that entered and left the priority set ringed
     /// (PNG; only replaces an earlier PNG)
@@ -100,7 +112,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
     let style = render::Style {
         all: args.all,
         precision: args.precision,
-        colour: matches!(args.format, Format::Table) && colour_wanted(),
+        colour: matches!(args.format, Format::Table) && colour_wanted(args.color),
     };
     let text = match args.format {
         Format::Table => render::table(&cmp, &style),
@@ -132,9 +144,17 @@ fn is_stdin(p: &Path) -> bool {
     p.as_os_str() == "-"
 }
 
-/// Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
-fn colour_wanted() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// Colour when asked; by default only for a person at a terminal, and never when NO_COLOR
+/// is set (no-color.org). `--color always` wins over NO_COLOR, as an explicit flag should.
+fn colour_wanted(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
 }
 
 pub fn read_text(path: &Path) -> Result<(String, String)> {

@@ -45,9 +45,11 @@ pub struct Cli {
 enum Command {
     /// Generate the lab's synthetic telemetry, score it and flag priority cases; print the
     /// run as JSON and draw the scatter plot.
+    #[command(after_help = RUN_EXAMPLES)]
     Run(Box<RunArgs>),
     /// Compare two runs: what changed, how the metrics moved, which cases entered or left
     /// the priority set; optionally write the reflection from it.
+    #[command(after_help = COMPARE_EXAMPLES)]
     Compare(compare::CompareArgs),
     /// Work with reflection files.
     #[command(subcommand)]
@@ -62,7 +64,36 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// List the built-in labs.
     Labs,
+    /// Print a shell completion script, e.g. `anomaly-lab completions bash >
+    /// ~/.local/share/bash-completion/completions/anomaly-lab`.
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `anomaly-lab man > anomaly-lab.1 && man
+    /// ./anomaly-lab.1`.
+    Man,
 }
+
+const RUN_EXAMPLES: &str = "\
+Examples:
+  anomaly-lab run --seed 2 > before.json          the notebook's baseline, bit for bit
+  anomaly-lab run --quantile 0.9 > after.json     flag only the top 10%
+  anomaly-lab run --weights severity=0.4          change one weight
+  anomaly-lab run --beta exposure=3,3             change an input assumption
+  anomaly-lab run --lab telemetry                 a lab with ground truth: detection metrics
+  anomaly-lab run --data export.csv.gz --weights src_bytes=0.5,dst_bytes=0.5 --label attack
+                                                  score a real telemetry export";
+
+const COMPARE_EXAMPLES: &str = "\
+Examples:
+  anomaly-lab compare before.json after.json                 what changed, metrics, cases
+  anomaly-lab compare before.json after.json --format md     the same as Markdown tables
+  anomaly-lab compare before.json after.json --reflection reflection.json
+                                                             write the reflection template
+  anomaly-lab compare before.json after.json --plot moved.png
+                                                             ring the cases that moved";
 
 #[derive(Debug, Subcommand)]
 enum ReflectCommand {
@@ -82,6 +113,8 @@ pub fn main() -> ExitCode {
         Command::Labs => notebook::labs().map(|()| ExitCode::SUCCESS),
         Command::Explain(args) => explain::explain(&args).map(|()| ExitCode::SUCCESS),
         Command::Sweep(args) => sweep::sweep(&args).map(|()| ExitCode::SUCCESS),
+        Command::Completions { shell } => completions(shell).map(|()| ExitCode::SUCCESS),
+        Command::Man => man().map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -96,6 +129,22 @@ pub fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// The completion script for `shell`, generated from the command definition itself.
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "anomaly-lab", &mut script);
+    crate::fsx::print_stdout_with(|w| w.write_all(&script))
+}
+
+/// The manual page, generated from the command definition (its help texts and flags).
+fn man() -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    crate::fsx::print_stdout_with(|w| w.write_all(&page))
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ pub struct RunArgs {
     pub seed: Option<u128>,
 
     /// Number of cases to generate [lab default: 96]
-    #[arg(long, value_parser = parse::count, allow_hyphen_values = true)]
+    #[arg(short = 'n', long, value_parser = parse::count, allow_hyphen_values = true)]
     pub n: Option<usize>,
 
     /// Flag cases at or above this quantile of the risk score, 0 to 1 [lab default: 0.8]
