@@ -7,5 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python="${1:-python3}"
 shift || true
+# The usage line's `-- extra args`: the separator is ours, not the Python script's.
+if [ "${1:-}" = "--" ]; then shift; fi
 cargo build --release --locked --quiet
 exec "$python" bench/compare_numpy.py --python "$python" "$@"

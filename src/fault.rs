@@ -5,14 +5,26 @@
 //! dangerous, and too short to hit by chance.
 
 /// `ANOMALY_LAB_FAULT=error` fails the write here; `SIGINT`, `SIGTERM` or `SIGHUP` sends
-/// the process that signal here and waits for it to take effect.
+/// the process that signal here and waits for it to take effect. A suffix `@N` fires at
+/// the N-th output the command writes (from 1), not the first.
 #[cfg(feature = "fault-injection")]
 pub fn point() -> std::io::Result<()> {
-    let signal = match std::env::var("ANOMALY_LAB_FAULT").as_deref() {
-        Ok("error") => return Err(std::io::Error::other("injected write failure")),
-        Ok("SIGINT") => libc::SIGINT,
-        Ok("SIGTERM") => libc::SIGTERM,
-        Ok("SIGHUP") => libc::SIGHUP,
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static REACHED: AtomicUsize = AtomicUsize::new(0);
+    let reached = REACHED.fetch_add(1, Ordering::SeqCst) + 1;
+    let setting = std::env::var("ANOMALY_LAB_FAULT").unwrap_or_default();
+    let (fault, at) = match setting.split_once('@') {
+        Some((fault, n)) => (fault.to_string(), n.parse().unwrap_or(1)),
+        None => (setting, 1),
+    };
+    if reached != at {
+        return Ok(());
+    }
+    let signal = match fault.as_str() {
+        "error" => return Err(std::io::Error::other("injected write failure")),
+        "SIGINT" => libc::SIGINT,
+        "SIGTERM" => libc::SIGTERM,
+        "SIGHUP" => libc::SIGHUP,
         _ => return Ok(()),
     };
     // SAFETY: raise() only asks the kernel to deliver a signal to this process.

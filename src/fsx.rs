@@ -9,39 +9,76 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Temporary files being written right now, for the interrupt handler to remove.
-static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Temporary files in existence right now, for the interrupt handler to remove, and
+/// whether the process is ending (then no new temporary file may be created).
+struct InFlight {
+    paths: Vec<PathBuf>,
+    ending: bool,
+}
+
+static IN_FLIGHT: Mutex<InFlight> = Mutex::new(InFlight {
+    paths: Vec::new(),
+    ending: false,
+});
+
+fn in_flight() -> std::sync::MutexGuard<'static, InFlight> {
+    IN_FLIGHT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// On Ctrl-C, SIGTERM or SIGHUP: remove in-flight temporary files, exit 130 as shells
 /// expect. A finished target file is never touched: it was renamed into place whole.
+/// The handler holds the registry's lock until the process is gone, and temporary files
+/// are created under the same lock, so none can appear after the clean-up.
 pub fn install_interrupt_cleanup() {
     let _ = ctrlc::set_handler(|| {
-        remove_in_flight();
+        let mut registry = in_flight();
+        registry.ending = true;
+        for p in &registry.paths {
+            let _ = std::fs::remove_file(p);
+        }
         std::process::exit(130);
     });
 }
 
-fn remove_in_flight() {
-    remove_in_flight_where(|_| true);
+/// Removes the in-flight temporary files as the process dies of something it cannot
+/// handle (an allocation that failed): only if the registry is free, since the failed
+/// allocation may have happened while it was held.
+pub fn remove_in_flight_now() {
+    if let Ok(mut registry) = IN_FLIGHT.try_lock() {
+        registry.ending = true;
+        for p in &registry.paths {
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
+/// What the handler does, for the files `select` picks (tests run in parallel).
+#[cfg(test)]
 fn remove_in_flight_where(select: impl Fn(&Path) -> bool) {
-    let paths = IN_FLIGHT.lock().map(|p| p.clone()).unwrap_or_default();
-    for p in paths.iter().filter(|p| select(p)) {
+    let registry = in_flight();
+    for p in registry.paths.iter().filter(|p| select(p)) {
         let _ = std::fs::remove_file(p);
     }
 }
 
-fn register(path: &Path) {
-    if let Ok(mut v) = IN_FLIGHT.lock() {
-        v.push(path.to_path_buf());
+/// Creates the temporary file at `path` and registers it, in one step under the lock.
+fn create_registered(
+    path: &Path,
+    options: &std::fs::OpenOptions,
+) -> std::io::Result<std::fs::File> {
+    let mut registry = in_flight();
+    if registry.ending {
+        return Err(std::io::Error::other("interrupted"));
     }
+    let file = options.open(path)?;
+    registry.paths.push(path.to_path_buf());
+    Ok(file)
 }
 
 fn deregister(path: &Path) {
-    if let Ok(mut v) = IN_FLIGHT.lock() {
-        v.retain(|p| p != path);
-    }
+    in_flight().paths.retain(|p| p != path);
 }
 
 /// Keeps a temporary path registered for as long as it exists under that name.
@@ -75,6 +112,8 @@ pub enum OutputError {
     Directory(PathBuf),
     #[error("{} is not a regular file (a device, FIFO, socket or link); not replacing it", .0.display())]
     NotRegular(PathBuf),
+    #[error("cannot write {}: {}", .0.display(), .1)]
+    Unusable(PathBuf, std::io::Error),
 }
 
 /// Whether `path` may be written under `replace`, as it is now. [`Staged::commit`] checks
@@ -82,7 +121,9 @@ pub enum OutputError {
 pub fn check_target(path: &Path, replace: Replace) -> Result<(), OutputError> {
     let meta = match std::fs::symlink_metadata(path) {
         Ok(meta) => meta,
-        Err(_) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        // A name too long, a directory that is a file, no permission: the write would fail.
+        Err(e) => return Err(OutputError::Unusable(path.to_path_buf(), e)),
     };
     let owned = || path.to_path_buf();
     if meta.is_dir() {
@@ -145,16 +186,12 @@ pub fn stage_with(
     builder.prefix(".anomaly-lab-").suffix(".tmp");
     #[cfg(unix)]
     let mode = mode_for(path);
-    // Registered before it exists, so an interrupt at any moment finds it.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
     let mut file = builder
-        .make_in(dir, |tmp| {
-            register(tmp);
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
-            options.open(tmp).inspect_err(|_| deregister(tmp))
-        })
+        .make_in(dir, |tmp| create_registered(tmp, &options))
         .map_err(|e| {
             let why = if !dir.exists() {
                 format!("directory {} does not exist", dir.display())
@@ -179,6 +216,16 @@ pub fn stage_with(
 }
 
 impl Staged {
+    /// The path the file will be put at.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Whether something is at the target now (so the commit would replace it).
+    pub fn target_exists(&self) -> bool {
+        std::fs::symlink_metadata(&self.target).is_ok()
+    }
+
     /// Puts the file in place if its target still allows it: a new file atomically and
     /// only if nothing appeared there meanwhile; a replacement only over what `replace`
     /// allows, checked now. Returns whether the file is new.
@@ -202,27 +249,6 @@ impl Staged {
     }
 }
 
-/// Commits outputs in order; if one fails, the files this call created are removed again
-/// (a replaced file cannot be restored, so list new files first). The error comes with
-/// the failed output's position in `staged`.
-pub fn commit_all(staged: Vec<Staged>) -> Result<(), (usize, anyhow::Error)> {
-    let mut created = Vec::new();
-    for (i, output) in staged.into_iter().enumerate() {
-        let target = output.target.clone();
-        match output.commit() {
-            Ok(true) => created.push(target),
-            Ok(false) => {}
-            Err(e) => {
-                for path in created {
-                    let _ = std::fs::remove_file(path);
-                }
-                return Err((i, e));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// A replaced file keeps its mode; a new one gets the usual rw-r--r-- rather than the
 /// owner-only mode temporary files are created with.
 #[cfg(unix)]
@@ -236,8 +262,10 @@ fn mode_for(path: &Path) -> u32 {
 
 /// The most a lab file may hold: far beyond any real lab, far below what would strain memory.
 pub const LAB_FILE_LIMIT: u64 = 1 << 20;
-/// The most a run or reflection document may hold (a 10^8-case run's JSON is about 140 MB).
-pub const DOCUMENT_LIMIT: u64 = 1 << 30;
+/// The most a run or reflection document may hold: more than any run this tool writes
+/// on a machine that could read it back (a run with a million explained top cases is
+/// about 1 GB).
+pub const DOCUMENT_LIMIT: u64 = 16 << 30;
 
 /// Reads a text file of at most `limit` bytes. Anything but a regular file (a FIFO, a
 /// device such as /dev/zero, a directory) is refused before it is read, so nothing blocks
@@ -252,7 +280,12 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<String> {
     let read = std::fs::File::open(path)?
         .take(limit + 1)
         .read_to_string(&mut text)
-        .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "{} is not text (it holds bytes that are not UTF-8: a picture or other binary file?)",
+                path.display()
+            )
+        })?;
     if read as u64 > limit {
         bail!(
             "{} is larger than {}, more than such a file ever holds",

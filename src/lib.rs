@@ -9,6 +9,7 @@
 //! assert_eq!(out.top, [70, 55, 56, 14, 16]);
 //! ```
 
+pub mod allocator;
 pub mod cli;
 pub mod compare;
 pub mod data;

@@ -91,7 +91,7 @@ pub fn available() -> Option<(u64, &'static str)> {
         limits.push((have, "left under this process's cgroup memory limit"));
     }
     if let Some(have) = address_space_headroom() {
-        limits.push((have, "left under the address-space limit (ulimit -v)"));
+        limits.push((have, ADDRESS_SPACE));
     }
     limits.into_iter().min_by_key(|&(have, _)| have)
 }
@@ -137,12 +137,21 @@ fn headroom(max: &str, used: &str) -> Option<u64> {
     (max < 1 << 62).then(|| max.saturating_sub(used))
 }
 
-/// Address space each thread maps beyond what it uses: glibc's per-thread malloc arena
-/// (64 MiB reserved) and its stack (8 MiB).
-const THREAD_MAPPING: u64 = 72 << 20;
+/// What [`available`] says when the address-space limit is the tightest.
+pub const ADDRESS_SPACE: &str = "left under the address-space limit (ulimit -v)";
 
-/// RLIMIT_AS less the process's mapped size (VmSize) and what its worker threads will
-/// map, if there is such a limit.
+/// Address space each worker thread maps beyond what it uses, which counts against
+/// `ulimit -v`: glibc's per-thread malloc arena (64 MiB reserved) and its stack (8 MiB).
+/// Runs of at least [`THREADED_FROM`] cases use a worker per core.
+pub fn thread_mapping() -> u64 {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get() as u64);
+    threads * (72 << 20)
+}
+
+/// The size from which a run draws and sorts on several threads (and so maps more).
+pub const THREADED_FROM: usize = 1 << 16;
+
+/// RLIMIT_AS less the process's mapped size (VmSize), if there is such a limit.
 fn address_space_headroom() -> Option<u64> {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
@@ -157,9 +166,7 @@ fn address_space_headroom() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmSize:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get() as u64);
-    let mapped = kib * 1024 + threads * THREAD_MAPPING;
-    Some(limit.rlim_cur.saturating_sub(mapped))
+    Some(limit.rlim_cur.saturating_sub(kib * 1024))
 }
 
 /// "1.5 TiB", "23 GiB", "96 MiB".

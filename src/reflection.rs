@@ -1,6 +1,8 @@
 //! The lab's reflection: filled in from a comparison where the tool knows the answer
 //! (what changed, the metrics before and after), left empty where the student must think.
 
+pub mod edit;
+
 use crate::compare::Comparison;
 use crate::report::{Ordered, Params, RunReport};
 use serde::{Deserialize, Serialize};
@@ -102,12 +104,13 @@ impl Audit {
     }
 }
 
-/// Text a person cannot see: white space, and format characters such as zero-width spaces
-/// and joiners, word joiners, byte-order marks and direction marks.
+/// Text with no letter or digit in it: white space, punctuation alone, and the many
+/// characters that print as nothing (zero-width spaces and joiners, direction marks,
+/// variation selectors, tags, control characters, Hangul fillers, the blank Braille cell).
+/// An answer must say something in words or numbers.
 fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| {
-        c.is_whitespace()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}' | '\u{180E}')
+    !text.chars().any(|c| {
+        c.is_alphanumeric() && !matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
     })
 }
 
@@ -185,7 +188,7 @@ mod tests {
         let expected: Vec<String> = ["a", "b", "c", "d", "e"].map(String::from).to_vec();
         let doc = serde_json::json!({"reflection": {
             "a": "real words",
-            "b": " \u{200B}\u{FEFF}\t\u{2060}",
+            "b": " \u{200B}\u{FEFF}\t\u{2060}\u{3164}\u{2800}\u{FE0F}\u{E0020}\u{0}\u{61C}-?",
             "c": 42,
             "e": "",
             "typo": "x",

@@ -295,17 +295,36 @@ pub fn parse_run(name: &str, text: &str) -> anyhow::Result<RunReport> {
     if text.trim().is_empty() {
         bail!("{name} is empty; expected the JSON printed by `anomaly-lab run`");
     }
-    let doc: serde_json::Value =
-        serde_json::from_str(text).with_context(|| format!("{name} is not valid JSON"))?;
     let hint = "make one with `anomaly-lab run > FILE`";
-    match doc.get("format").and_then(|f| f.as_str()) {
+    if !text.trim_start().starts_with('{') {
+        // Valid JSON or not, it is no run: say which, without building it in memory.
+        serde_json::from_str::<serde::de::IgnoredAny>(text)
+            .with_context(|| format!("{name} is not valid JSON"))?;
+        bail!("{name} is not an anomaly-lab run output: it is not a JSON object ({hint})");
+    }
+    // Only the head first: other fields are skipped unread, however large.
+    #[derive(serde::Deserialize)]
+    struct Head {
+        format: Option<serde_json::Value>,
+        format_version: Option<serde_json::Value>,
+    }
+    let doc: Head =
+        serde_json::from_str(text).with_context(|| format!("{name} is not valid JSON"))?;
+    match doc.format.as_ref().and_then(|f| f.as_str()) {
         Some(FORMAT) => {}
-        Some(other) => bail!("{name} is a {other:?} file, not an anomaly-lab run output ({hint})"),
+        Some(other) => {
+            let article = if other.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            bail!("{name} is {article} {other:?} file, not an anomaly-lab run output ({hint})")
+        }
         None => bail!(
             "{name} is not an anomaly-lab run output: it has no \"format\": \"{FORMAT}\" ({hint})"
         ),
     }
-    match doc.get("format_version").and_then(|v| v.as_u64()) {
+    match doc.format_version.as_ref().and_then(|v| v.as_u64()) {
         Some(v) if v == u64::from(FORMAT_VERSION) => {}
         Some(v) => bail!(
             "{name} is run format version {v}; this anomaly-lab ({}) reads version \
@@ -360,6 +379,28 @@ impl RunReport {
             return Err(
                 "params must have either a seed (generated) or data (a scored file)".into(),
             );
+        }
+        match (self.params.quantile, self.params.threshold) {
+            (Some(q), None) if (0.0..=1.0).contains(&q) => {}
+            (None, Some(t)) if t.is_finite() => {}
+            _ => return Err("params needs a quantile from 0 to 1 or a finite threshold".into()),
+        }
+        // Names are printed to terminals: no control characters (escape sequences) in them.
+        let p = &self.params;
+        let mut texts: Vec<&str> = vec![&p.lab, &p.tool_version];
+        if let Some(d) = &p.data {
+            texts.extend([d.file.as_str(), d.hash.as_str()]);
+            texts.extend(d.label.as_deref());
+        }
+        texts.extend(p.weights.0.iter().map(|(k, _)| k.as_str()));
+        texts.extend(p.scales.0.iter().map(|(k, _)| k.as_str()));
+        texts.extend(p.distributions.0.iter().map(|(k, _)| k.as_str()));
+        texts.extend(p.threat_distributions.0.iter().map(|(k, _)| k.as_str()));
+        for case in &self.top_cases {
+            texts.extend(case.features.0.iter().map(|(k, _)| k.as_str()));
+        }
+        if let Some(bad) = texts.iter().find(|t| t.chars().any(char::is_control)) {
+            return Err(format!("params holds a control character, in {bad:?}"));
         }
         Ok(())
     }

@@ -259,7 +259,7 @@ pub fn evaluate(
     // Ranking needs no threshold, so on a large run it shares the time with the selection.
     let (threshold, top) = std::thread::scope(|scope| {
         let top = (scores.len() >= PARALLEL_FROM)
-            .then(|| scope.spawn(|| stats::top_indices(scores, top_k)));
+            .then(|| crate::allocator::spawn_scoped(scope, || stats::top_indices(scores, top_k)));
         let threshold = match cut {
             Cut::Quantile(q) => {
                 scratch.clear();
@@ -316,7 +316,7 @@ pub fn fold(scores: &mut Array1<f64>, column: &[f64], weight: f64, first: bool) 
     let (s0, s1) = scores.split_at_mut(n / 2);
     let (c0, c1) = column.split_at(n / 2);
     std::thread::scope(|scope| {
-        scope.spawn(|| one(s1, c1));
+        crate::allocator::spawn_scoped(scope, || one(s1, c1));
         one(s0, c0);
     });
 }

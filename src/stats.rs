@@ -65,7 +65,7 @@ pub fn sort_ascending(values: &mut [f64]) {
         let mid = values.len() / 2;
         let (a, b) = values.split_at_mut(mid);
         std::thread::scope(|scope| {
-            scope.spawn(|| radix_sort(b));
+            crate::allocator::spawn_scoped(scope, || radix_sort(b));
             radix_sort(a);
         });
         let mut merged = Vec::with_capacity(values.len());

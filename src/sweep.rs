@@ -164,10 +164,17 @@ pub fn parse_list(s: &str, what: &str, bounds: Option<(f64, f64)>) -> Result<Vec
         if b < a {
             return Err(format!("stop {b} is below start {a}"));
         }
-        let count = ((b - a) / h + 1e-9).floor() as u64 + 1;
-        if count > 100_000 {
-            return Err(format!("{count} {what}s is too many; at most 100,000"));
+        // In floating point first: a tiny step or a range past f64::MAX must not wrap.
+        let count = ((b - a) / h + 1e-9).floor() + 1.0;
+        if count.is_nan() || count > 100_000.0 {
+            let many = if count.is_finite() {
+                crate::readable::number(count)
+            } else {
+                "more than 1.8e308".into()
+            };
+            return Err(format!("{many} {what}s is too many; at most 100,000"));
         }
+        let count = count as u64;
         let places = decimals(start).max(decimals(step)).min(15);
         (0..count)
             .map(|i| {
@@ -187,6 +194,18 @@ pub fn parse_list(s: &str, what: &str, bounds: Option<(f64, f64)>) -> Result<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_too_fine_or_too_wide_are_too_many() {
+        for (range, bounds) in [
+            ("0:1:1e-300", Some((0.0, 1.0))),
+            ("-1.7e308:1.7e308:1e308", None),
+            ("0:1:0.000001", Some((0.0, 1.0))),
+        ] {
+            let err = parse_list(range, "quantile", bounds).unwrap_err();
+            assert!(err.contains("too many"), "{range}: {err}");
+        }
+    }
 
     #[test]
     fn ranges_round_to_the_decimals_written() {

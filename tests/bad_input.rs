@@ -34,6 +34,11 @@ fn setup(dir: &Path) {
     std::fs::write(dir.join("telemetry.json"), other).unwrap();
     std::fs::write(dir.join("reflection.json"), "my graded reflection").unwrap();
     std::fs::write(dir.join("notes.txt"), "notes").unwrap();
+    std::fs::write(
+        dir.join("drawing.png"),
+        "a text file under a picture's name",
+    )
+    .unwrap();
     std::fs::create_dir(dir.join("adir")).unwrap();
     let good = String::from_utf8(run(&["run", "--no-plot"])).unwrap();
     std::fs::write(dir.join("truncated.json"), &good[..good.len() / 2]).unwrap();
@@ -246,7 +251,8 @@ const CASES: &[(&[&str], i32, &str)] = &[
     (&["run", "--plot", "notes.txt/p.png"], 1, "notes.txt"),
     (&["run", "--plot", "nodir/p.png"], 1, "nodir"),
     (&["run", "--plot", "/proc/anomaly-lab.png"], 1, "/proc"),
-    (&["run", "--plot", "notes.txt"], 1, "not overwriting"),
+    (&["run", "--plot", "drawing.png"], 1, "not overwriting"),
+    (&["run", "--plot", "notes.txt"], 2, "ending in .png"),
     // compare inputs.
     (
         &["compare", "before.json", "missing.json"],

@@ -319,15 +319,15 @@ fn outcome(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
 #[test]
 fn sweep_never_replaces_a_file_that_is_not_a_png_and_refuses_what_cannot_fit() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("notes.txt"), "my notes").unwrap();
+    std::fs::write(dir.path().join("notes.png"), "my notes").unwrap();
     let (code, out, err) = outcome(
         dir.path(),
-        &["sweep", "--plot", "notes.txt", "--quantiles", "0.5"],
+        &["sweep", "--plot", "notes.png", "--quantiles", "0.5"],
     );
     assert_eq!(code, Some(1), "{err}");
     assert!(out.is_empty() && err.contains("not a PNG"), "{err}");
     assert_eq!(
-        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        std::fs::read_to_string(dir.path().join("notes.png")).unwrap(),
         "my notes"
     );
     let (code, _, err) = outcome(dir.path(), &["sweep", "--no-plot", "--n", "100000000000"]);

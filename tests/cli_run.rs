@@ -306,10 +306,10 @@ fn bad_values_exit_2_name_the_flag_and_write_nothing() {
 #[test]
 fn a_file_that_is_not_a_plot_is_never_overwritten() {
     let dir = tempfile::tempdir().unwrap();
-    let notes = dir.path().join("notes.txt");
+    let notes = dir.path().join("notes.png");
     std::fs::write(&notes, "my notes").unwrap();
     cmd(dir.path())
-        .args(["run", "--plot", "notes.txt"])
+        .args(["run", "--plot", "notes.png"])
         .assert()
         .code(1)
         .stdout("")

@@ -187,6 +187,36 @@ mod injected {
         }
     }
 
+    /// A signal while the second of two outputs is written: both temporary files go, and
+    /// neither the new export nor a changed plot is left.
+    #[test]
+    fn a_signal_at_the_second_output_removes_both_temporaries() {
+        for signal in ["SIGTERM@2", "SIGINT@2", "error@2"] {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("p.png"), OLD).unwrap();
+            let out = Command::new(assert_cmd::cargo::cargo_bin("anomaly-lab"))
+                .current_dir(dir.path())
+                .args(["run", "--plot", "p.png", "--export", "cases.csv"])
+                .env("ANOMALY_LAB_FAULT", signal)
+                .output()
+                .unwrap();
+            let code = if signal.starts_with("error") { 1 } else { 130 };
+            assert_eq!(out.status.code(), Some(code), "{signal}");
+            assert!(
+                leftovers(dir.path()).is_empty(),
+                "{signal}: {:?}",
+                leftovers(dir.path())
+            );
+            assert!(!dir.path().join("cases.csv").exists(), "{signal}");
+            assert_eq!(
+                std::fs::read(dir.path().join("p.png")).unwrap(),
+                OLD,
+                "{signal}"
+            );
+            assert!(out.stdout.is_empty(), "{signal}");
+        }
+    }
+
     #[test]
     fn a_failed_write_leaves_the_old_file_no_temporary_and_no_output() {
         for name in SCENARIOS {

@@ -304,7 +304,10 @@ fn reflect_check_holds_a_reflection_to_the_labs_fields() {
         serde_json::from_slice(&std::fs::read(d.join("r.json")).unwrap()).unwrap();
     let mut filled = doc.clone();
     for (_, v) in filled["reflection"].as_object_mut().unwrap() {
-        *v = "an answer".into();
+        // The facts the tool filled in stay; the student's fields get an answer.
+        if v.as_str() == Some("") {
+            *v = "an answer".into();
+        }
     }
     let check = |edit: &dyn Fn(&mut serde_json::Value), expect: &str| {
         let mut doc = filled.clone();
@@ -467,4 +470,178 @@ fn the_weight_warning_only_where_the_lab_puts_its_score_on_0_to_1() {
         .replace("weight = 1.0", "weight = 2.0");
     std::fs::write(d.join("u.toml"), lab).unwrap();
     assert!(warns(&["run", "--no-plot", "--lab", "u.toml"]));
+}
+
+#[test]
+fn running_out_of_memory_anywhere_ends_cleanly_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut csv = String::from("a,b,label\n");
+    for i in 0..400_000u32 {
+        csv.push_str(&format!(
+            "{}.5,{},{}\n",
+            i % 977,
+            i % 13,
+            u32::from(i % 50 == 0)
+        ));
+    }
+    std::fs::write(d.join("big.csv"), csv).unwrap();
+    // A data run has no size known up front: a failed allocation (or thread start) is the
+    // refusal, wherever it happens.
+    let args = [
+        "run",
+        "--data",
+        "big.csv",
+        "--weights",
+        "a=1,b=1",
+        "--label",
+        "label",
+        "--plot",
+        "p.png",
+    ];
+    let mut refused = 0;
+    for mib in [12, 14, 16, 18, 20, 24, 28] {
+        let out = limited(d, mib << 20, &args);
+        let err = stderr(&out);
+        match out.status.code() {
+            Some(0) => {}
+            Some(2) => {
+                refused += 1;
+                assert!(err.starts_with("error: out of memory"), "{mib} MiB: {err}");
+                assert!(out.stdout.is_empty());
+            }
+            other => panic!("{mib} MiB: exit {other:?}: {err}"),
+        }
+        let _ = std::fs::remove_file(d.join("p.png"));
+        assert_eq!(
+            files(d),
+            ["big.csv"],
+            "{mib} MiB: a temporary file was left"
+        );
+    }
+    assert!(refused > 0, "no limit was low enough to test the refusal");
+}
+
+#[test]
+fn outputs_that_cannot_be_written_are_refused_before_any_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.json"), run(d, &["run", "--no-plot"]).stdout).unwrap();
+    let q9 = run(d, &["run", "--no-plot", "--quantile", "0.9"]).stdout;
+    std::fs::write(d.join("b.json"), q9).unwrap();
+    let before = files(d);
+    let long = format!("{}.png", "a".repeat(300));
+    let long_csv = format!("{}.csv", "e".repeat(300));
+    for (args, code) in [
+        (
+            vec![
+                "compare",
+                "a.json",
+                "b.json",
+                "--reflection",
+                "r.png",
+                "--plot",
+                "r.png",
+            ],
+            2,
+        ),
+        (
+            vec!["run", "--plot", "./same.png", "--export", "same.png"],
+            2,
+        ),
+        (vec!["run", "--plot", long.as_str()], 1),
+        (vec!["run", "--no-plot", "--export", long_csv.as_str()], 1),
+        (
+            vec!["compare", "a.json", "b.json", "--reflection", long.as_str()],
+            1,
+        ),
+        (vec!["sweep", "--plot", long.as_str()], 1),
+    ] {
+        let out = run(d, &args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?} printed its result");
+        assert_eq!(files(d), before, "{args:?}");
+    }
+}
+
+#[test]
+fn runs_and_labs_carry_no_control_characters_or_borrowed_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = String::from_utf8(run(d, &["run", "--no-plot"]).stdout).unwrap();
+    std::fs::write(d.join("a.json"), &good).unwrap();
+    for (name, text, needle) in [
+        (
+            "esc.json",
+            good.replace("\"lab\": \"module2\"", "\"lab\": \"x\\u001b[31mRED\""),
+            "control character",
+        ),
+        (
+            "q5.json",
+            good.replace("\"quantile\": 0.8", "\"quantile\": 5.0"),
+            "quantile",
+        ),
+    ] {
+        std::fs::write(d.join(name), text).unwrap();
+        for args in [&["compare", "a.json", name][..], &["explain", name][..]] {
+            let out = run(d, args);
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            assert!(!out.stderr.contains(&0x1b), "{args:?}: raw escape printed");
+            assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+        }
+    }
+    // A lab may not borrow a built-in lab's id, nor hide control characters in its text.
+    let spoof = format!("id = \"module2\"\n{LAB_HEAD}{LAB_FEATURE}");
+    std::fs::write(d.join("spoof.toml"), spoof).unwrap();
+    let err = stderr(&run(d, &["run", "--lab", "spoof.toml"]));
+    assert!(err.contains("built-in lab's"), "{err}");
+    let nul = format!("id = \"t\"\n{LAB_HEAD}{LAB_FEATURE}")
+        .replace("title = \"T\"", "title = \"a\\u0000b\"");
+    std::fs::write(d.join("nul.toml"), nul).unwrap();
+    let err = stderr(&run(d, &["notebook", "--lab", "nul.toml"]));
+    assert!(err.contains("control character"), "{err}");
+    // The built-in lab's own file is the built-in lab.
+    let own = concat!(env!("CARGO_MANIFEST_DIR"), "/lab/module2.toml");
+    assert!(run(d, &["run", "--lab", own, "--no-plot"]).status.success());
+}
+
+#[test]
+fn small_stumbles_in_values_and_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for n in ["_1", "1__0", "1_", "_"] {
+        assert_eq!(
+            run(d, &["run", "--n", n, "--no-plot"]).status.code(),
+            Some(2),
+            "{n}"
+        );
+    }
+    assert!(
+        run(d, &["run", "--n", "1_000", "--no-plot"])
+            .status
+            .success()
+    );
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let status = bin(d)
+        .args(["run", "--help"])
+        .stdout(full)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "help that could not be written");
+    let out = run(d, &["sweep", "--quantiles", "0:1:1e-300", "--no-plot"]);
+    assert!(stderr(&out).contains("too many"), "{}", stderr(&out));
+    // An overflow caused by --weights is a bad flag value.
+    let out = run(
+        d,
+        &[
+            "run",
+            "--weights",
+            "1e308,1e308,1e308,1e308,1e308",
+            "--no-plot",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }

@@ -106,3 +106,209 @@ fn color_is_a_choice_beside_no_color() {
     assert!(!table(&["--color", "never"], &[]).contains('\x1b'));
     assert!(!table(&["--color", "auto"], &[("NO_COLOR", "1")]).contains('\x1b'));
 }
+
+#[test]
+fn smaller_stumbles_get_plain_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let err = |out: &Output| String::from_utf8_lossy(&out.stderr).into_owned();
+    let a = run(d, &["run", "--plot", "a.png"], &[]).stdout;
+    std::fs::write(d.join("a.json"), a).unwrap();
+    let b = run(d, &["run", "--no-plot", "--top", "8"], &[]).stdout;
+    std::fs::write(d.join("b.json"), b).unwrap();
+    // A picture passed as a run.
+    let out = run(d, &["compare", "a.json", "a.png"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err(&out).contains("a.png is not text"), "{}", err(&out));
+    // A reflection passed as a run: "an", not "a".
+    run(
+        d,
+        &["compare", "a.json", "b.json", "--reflection", "r.json"],
+        &[],
+    );
+    let out = run(d, &["compare", "a.json", "r.json"], &[]);
+    assert!(
+        err(&out).contains("is an \"anomaly-lab/reflection\" file"),
+        "{}",
+        err(&out)
+    );
+    // A picture under another image type's name.
+    for args in [
+        &["run", "--plot", "out.jpg"][..],
+        &["compare", "a.json", "b.json", "--plot", "moved.JPEG"][..],
+    ] {
+        let out = run(d, args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(err(&out).contains(".png"), "{}", err(&out));
+    }
+    assert!(
+        run(d, &["run", "--plot", "UPPER.PNG"], &[])
+            .status
+            .success()
+    );
+    // Top 5 -> top 8: ranks 6 to 8 did not enter; the old list never reached them.
+    let out = run(d, &["compare", "a.json", "b.json", "--format", "json"], &[]);
+    let cmp: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        cmp["top"]["entered"],
+        serde_json::json!([]),
+        "{}",
+        cmp["top"]
+    );
+    let table = stdout(&run(d, &["compare", "a.json", "b.json"], &[]));
+    assert!(!table.contains("new"), "{table}");
+}
+
+/// A reflection pair and its directory: before (seed 2), after (quantile 0.9), r.json.
+fn reflection_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let a = run(d, &["run", "--no-plot"], &[]).stdout;
+    let b = run(d, &["run", "--no-plot", "--quantile", "0.9"], &[]).stdout;
+    std::fs::write(d.join("a.json"), a).unwrap();
+    std::fs::write(d.join("b.json"), b).unwrap();
+    let out = run(
+        d,
+        &["compare", "a.json", "b.json", "--reflection", "r.json"],
+        &[],
+    );
+    assert!(out.status.success());
+    dir
+}
+
+#[test]
+fn reflect_set_fills_a_field_and_keeps_every_other_byte() {
+    let dir = reflection_dir();
+    let d = dir.path();
+    // The student reformatted the file by hand: that formatting stays.
+    let original = std::fs::read_to_string(d.join("r.json"))
+        .unwrap()
+        .replace("\n  ", "\n\t");
+    std::fs::write(d.join("r.json"), &original).unwrap();
+    let answer = "Fewer alerts: \"precision\" up.\nSecond line, ünïcode.";
+    let out = run(
+        d,
+        &["reflect", "set", "r.json", "interpretation", answer],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let edited = std::fs::read_to_string(d.join("r.json")).unwrap();
+    let literal = serde_json::to_string(answer).unwrap();
+    assert_eq!(
+        edited,
+        original.replace(
+            "\"interpretation\": \"\"",
+            &format!("\"interpretation\": {literal}")
+        )
+    );
+    // Unknown fields are refused, with the nearest name; the file is untouched.
+    let out = run(d, &["reflect", "set", "r.json", "interpretaton", "x"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean interpretation"));
+    assert_eq!(std::fs::read_to_string(d.join("r.json")).unwrap(), edited);
+    // Not a reflection: refused.
+    let out = run(d, &["reflect", "set", "a.json", "interpretation", "x"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn reflect_check_verifies_the_facts_and_checks_a_folder() {
+    let dir = reflection_dir();
+    let d = dir.path();
+    for (field, text) in [
+        ("interpretation", "a"),
+        ("synthetic_data_limit", "b"),
+        ("next_real_world_evidence_needed", "c"),
+    ] {
+        assert!(
+            run(d, &["reflect", "set", "r.json", field, text], &[])
+                .status
+                .success()
+        );
+    }
+    let out = run(d, &["reflect", "check", "r.json"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("match the two runs"));
+    // A fact changed by hand is caught, naming the field.
+    let good = std::fs::read_to_string(d.join("r.json")).unwrap();
+    std::fs::create_dir(d.join("hand-ins")).unwrap();
+    std::fs::write(d.join("hand-ins/good.json"), &good).unwrap();
+    let wrong = good.replace("priority_count 20", "priority_count 21");
+    std::fs::write(d.join("hand-ins/wrong.json"), &wrong).unwrap();
+    let blank = good.replace("\"interpretation\": \"a\"", "\"interpretation\": \" \"");
+    std::fs::write(d.join("hand-ins/blank.json"), &blank).unwrap();
+    std::fs::write(d.join("hand-ins/broken.json"), "{").unwrap();
+    let out = run(d, &["reflect", "check", "hand-ins/wrong.json"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("metric_before does not match the runs"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(d, &["reflect", "check", "hand-ins", "--format", "csv"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let csv = stdout(&out);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "file,complete,unfilled,facts");
+    assert!(lines.contains(&"hand-ins/good.json,yes,,verified"), "{csv}");
+    assert!(
+        lines.contains(&"hand-ins/wrong.json,yes,,wrong: metric_before"),
+        "{csv}"
+    );
+    assert!(
+        lines.contains(&"hand-ins/blank.json,no,interpretation,verified"),
+        "{csv}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("hand-ins/broken.json,unreadable,")),
+        "{csv}"
+    );
+    let table = stdout(&run(d, &["reflect", "check", "hand-ins"], &[]));
+    assert!(
+        table.starts_with("file ") && table.contains("verified"),
+        "{table}"
+    );
+}
+
+#[test]
+fn reflect_show_prints_a_hand_in_with_the_comparison() {
+    let dir = reflection_dir();
+    let d = dir.path();
+    run(
+        d,
+        &[
+            "reflect",
+            "set",
+            "r.json",
+            "interpretation",
+            "Fewer, surer alerts.",
+        ],
+        &[],
+    );
+    let md = stdout(&run(d, &["reflect", "show", "r.json"], &[]));
+    assert!(md.starts_with("# Reflection: Module 2 Lab"), "{md}");
+    assert!(md.contains("| quantile | 0.8 | 0.9 |"), "{md}");
+    assert!(
+        md.contains("## Interpretation\n\nFewer, surer alerts."),
+        "{md}"
+    );
+    assert!(
+        md.contains("## Synthetic data limit\n\n(not filled in)"),
+        "{md}"
+    );
+    let text = stdout(&run(
+        d,
+        &["reflect", "show", "r.json", "--format", "text"],
+        &[],
+    ));
+    assert!(
+        text.contains("Interpretation\n==============\n\nFewer"),
+        "{text}"
+    );
+}

@@ -68,7 +68,7 @@ pub struct CompareArgs {
 
     /// Draw the after-run with the cases that entered and left the priority set ringed
     /// (PNG; only replaces an earlier PNG)
-    #[arg(long, value_name = "FILE.png", value_parser = parse::path)]
+    #[arg(long, value_name = "FILE.png", value_parser = parse::png_path)]
     pub plot: Option<PathBuf>,
 
     /// With --plot: the runs' lab file, when it is not a built-in lab
@@ -82,7 +82,6 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
             UsageError::new("BEFORE/AFTER", "only one of the two runs can be - (stdin)").into(),
         );
     }
-    // The reflection is the new file, so it goes first (see output::commit).
     let replace = if args.force {
         Replace::RegularFile
     } else {
@@ -96,7 +95,9 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         .plot
         .as_deref()
         .map(|p| Output::new("--plot", p, Replace::Png));
-    for output in reflection_output.iter().chain(&plot_output) {
+    let outputs: Vec<&Output> = reflection_output.iter().chain(&plot_output).collect();
+    output::distinct(&outputs)?;
+    for output in outputs {
         output.check()?;
     }
     let before = read_run(&args.before)?;
@@ -128,8 +129,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         let png = super::compare_plot::picture(&after, &cmp, args.lab.as_deref())?;
         pending.push(output.stage(&png)?);
     }
-    fsx::print_stdout(&text)?;
-    output::commit(pending)?;
+    output::commit_around(pending, || fsx::print_stdout(&text))?;
     if let Some(path) = &args.reflection {
         say!(
             "wrote {}: fill in the empty fields, then run `anomaly-lab reflect check {}`",

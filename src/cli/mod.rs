@@ -16,7 +16,9 @@ mod explain;
 mod notebook;
 mod output;
 mod parse;
+mod recompute;
 mod reflect;
+mod reflect_show;
 mod resolve;
 mod run;
 mod sweep;
@@ -97,18 +99,50 @@ Examples:
 
 #[derive(Debug, Subcommand)]
 enum ReflectCommand {
-    /// List the reflection fields that are still empty (exit 1 if any are)
+    /// Check reflections: every field of the lab filled in, and what the tool filled in
+    /// (what changed, the metrics) still what the runs give, recomputed; one file in
+    /// detail or a folder as one table (exit 1 if any fails)
     Check(reflect::CheckArgs),
+    /// Fill in one field, e.g. `reflect set reflection.json interpretation "..."`; the
+    /// rest of the file is kept byte for byte
+    Set(reflect_show::SetArgs),
+    /// Print a reflection to hand in: the comparison's tables and every answer, as
+    /// Markdown (or text)
+    Show(reflect_show::ShowArgs),
 }
 
 /// Parses the arguments, runs the command and maps failures to exit codes.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let printed = e.print();
+            return match e.kind() {
+                // Help or version asked for: success only if it was actually written.
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => match printed {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                    Err(err) => {
+                        say!("error: cannot write to standard output: {err}");
+                        ExitCode::FAILURE
+                    }
+                },
+                _ => ExitCode::from(2),
+            };
+        }
+    };
     crate::fsx::install_interrupt_cleanup();
     let result = match cli.command {
         Command::Run(args) => run::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Compare(args) => compare::compare(&args).map(|()| ExitCode::SUCCESS),
         Command::Reflect(ReflectCommand::Check(args)) => reflect::check(&args),
+        Command::Reflect(ReflectCommand::Set(args)) => {
+            reflect_show::set(&args).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Reflect(ReflectCommand::Show(args)) => {
+            reflect_show::show(&args).map(|()| ExitCode::SUCCESS)
+        }
         Command::Notebook(args) => notebook::notebook(&args).map(|()| ExitCode::SUCCESS),
         Command::Labs => notebook::labs().map(|()| ExitCode::SUCCESS),
         Command::Explain(args) => explain::explain(&args).map(|()| ExitCode::SUCCESS),

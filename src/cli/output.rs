@@ -71,12 +71,56 @@ pub struct Pending<'a> {
     staged: Staged,
 }
 
-/// Puts every staged file in place, first to last (new files before replacements, so a
-/// failure can take the new ones back), naming the flag of the one that failed.
-pub fn commit(pending: Vec<Pending>) -> Result<()> {
-    let outputs: Vec<&Output> = pending.iter().map(|p| p.output).collect();
-    let staged = pending.into_iter().map(|p| p.staged).collect();
-    fsx::commit_all(staged).map_err(|(i, e)| outputs[i].explain(e))
+/// Puts the staged files in place around printing the command's result: new files
+/// first (an atomic no-replace create each), then `print`, then the replacements. If any
+/// step fails, the files this call created are removed again and the rest are never put
+/// in place: a failed command leaves no new file, and its result is printed only once
+/// every new file is in place.
+pub fn commit_around(pending: Vec<Pending>, print: impl FnOnce() -> Result<()>) -> Result<()> {
+    let (new, replacing): (Vec<Pending>, Vec<Pending>) =
+        pending.into_iter().partition(|p| !p.staged.target_exists());
+    let mut created: Vec<PathBuf> = Vec::new();
+    let undo = |created: &[PathBuf]| {
+        for path in created {
+            let _ = std::fs::remove_file(path);
+        }
+    };
+    let put = |group: Vec<Pending>, created: &mut Vec<PathBuf>| -> Result<()> {
+        for Pending { output, staged } in group {
+            let path = staged.target().to_path_buf();
+            match staged.commit() {
+                Ok(true) => created.push(path),
+                Ok(false) => {}
+                Err(e) => return Err(output.explain(e)),
+            }
+        }
+        Ok(())
+    };
+    let result = put(new, &mut created)
+        .and_then(|()| print())
+        .and_then(|()| put(replacing, &mut created));
+    if result.is_err() {
+        undo(&created);
+    }
+    result
+}
+
+/// Refuses two outputs of one command at the same path: the second would replace the first.
+pub fn distinct(outputs: &[&Output]) -> Result<(), crate::error::UsageError> {
+    let key = |o: &Output| std::path::absolute(&o.path).unwrap_or_else(|_| o.path.clone());
+    for (i, a) in outputs.iter().enumerate() {
+        if let Some(b) = outputs[..i].iter().find(|b| key(b) == key(a)) {
+            return Err(crate::error::UsageError::new(
+                a.flag,
+                format!(
+                    "{} is also the file of {}; give each output its own path",
+                    a.path.display(),
+                    b.flag
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A picture's default file name: `<lab id>-<kind>.png` for the lab as written, and with

@@ -44,7 +44,14 @@ pub fn seed(s: &str) -> Result<u128, String> {
 
 /// The number of cases: a whole number of at least 1.
 pub fn count(s: &str) -> Result<usize, String> {
-    let t = s.trim().replace('_', "");
+    // Underscores group digits (1_000_000), as in Rust and Python: only between digits.
+    let raw = s.trim();
+    let grouped = raw.split('_').all(|part| !part.is_empty());
+    let t = if grouped {
+        raw.replace('_', "")
+    } else {
+        String::new()
+    };
     match t.parse::<u64>() {
         Ok(0) => Err("must be at least 1".into()),
         Ok(v) => usize::try_from(v).map_err(|_| format!("{v} is too large for this machine")),
@@ -156,6 +163,18 @@ pub fn path(s: &str) -> Result<PathBuf, String> {
         Err("expected a file path, got nothing".into())
     } else {
         Ok(PathBuf::from(s))
+    }
+}
+
+/// A picture's path: the picture is PNG, so a name ending in another image type (`.jpg`)
+/// is refused rather than given PNG bytes under a misleading name.
+pub fn png_path(s: &str) -> Result<PathBuf, String> {
+    let p = path(s)?;
+    match p.extension().and_then(|e| e.to_str()) {
+        Some(ext) if !ext.eq_ignore_ascii_case("png") => Err(format!(
+            "the picture is a PNG image; give a name ending in .png (got .{ext})"
+        )),
+        _ => Ok(p),
     }
 }
 

@@ -1,84 +1,290 @@
-//! `anomaly-lab reflect check`: is a reflection complete, field by field, against the
-//! lab's own list of fields?
+//! `anomaly-lab reflect check`: are reflections complete, field by field against the lab's
+//! own list, and are the facts the tool filled in (what changed, the metrics before and
+//! after) still what the two runs give? One file in detail, or a folder as one table.
 
 use super::compare::read_text;
 use super::parse;
-use crate::{fsx, lab, reflection};
+use super::recompute::recompute;
+use crate::reflection::{self, Audit};
+use crate::{compare, fsx, lab};
 use anyhow::{Context, Result, bail};
-use clap::Args;
-use std::path::PathBuf;
+use clap::{Args, ValueEnum};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// A reflection file written by `compare --reflection` (or a run output)
-    #[arg(value_parser = parse::path)]
-    pub file: PathBuf,
-    /// The lab (built-in name or file) whose fields the reflection must have [default: the
-    /// built-in lab the file names]
+    /// Reflection files written by `compare --reflection` (or run outputs), or folders of
+    /// them (every *.json inside)
+    #[arg(required = true, value_parser = parse::path)]
+    pub files: Vec<PathBuf>,
+    /// The lab (built-in name or file) whose fields the reflections must have [default: the
+    /// built-in lab each file names]
     #[arg(long, value_name = "LAB", value_parser = parse::path)]
     pub lab: Option<PathBuf>,
+    /// Output: text (one file in detail), table or csv (one row a file) [default: text for
+    /// one file, table for several]
+    #[arg(long, value_enum)]
+    pub format: Option<CheckFormat>,
 }
 
-/// Lists the reflection fields not yet filled in; exit 1 if any are, like a failing check.
-pub fn check(args: &CheckArgs) -> Result<ExitCode> {
-    let (name, text) = read_text(&args.file)?;
-    let doc: serde_json::Value =
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Table,
+    Csv,
+}
+
+/// Whether the filled-in facts still match the runs they came from.
+#[derive(Debug)]
+pub enum Facts {
+    /// Recomputed: every fact the tool filled in matches.
+    Verified,
+    /// These fields no longer match: (field, the file's text, the runs' text).
+    Wrong(Vec<(String, String, String)>),
+    /// Not recomputed, and why.
+    NotChecked(String),
+}
+
+/// One file's verdict.
+struct Verdict {
+    name: String,
+    lab_id: String,
+    audit: Audit,
+    facts: Facts,
+}
+
+impl Verdict {
+    fn passes(&self) -> bool {
+        self.audit.complete() && !matches!(self.facts, Facts::Wrong(_))
+    }
+}
+
+/// The fields the tool fills from the runs.
+const FACT_FIELDS: [&str; 3] = ["what_changed", "metric_before", "metric_after"];
+
+/// Recomputes a reflection's two runs and compares the facts it holds with theirs.
+pub fn check_facts(doc: &Value, lab_file: Option<&Path>) -> Facts {
+    if doc.get("format").and_then(Value::as_str) != Some(reflection::FORMAT) {
+        return Facts::NotChecked("a run output, not a reflection".into());
+    }
+    let params = |key: &str| serde_json::from_value(doc.get(key).cloned().unwrap_or(Value::Null));
+    let (Ok(before), Ok(after)) = (params("before"), params("after")) else {
+        return Facts::NotChecked("its before/after parameters are incomplete".into());
+    };
+    let runs = recompute(&before, lab_file, "--lab")
+        .and_then(|b| Ok((b, recompute(&after, lab_file, "--lab")?)));
+    let (before, after) = match runs {
+        Ok(runs) => runs,
+        Err(e) => return Facts::NotChecked(format!("{e:#}")),
+    };
+    let cmp = match compare::compare(&before, &after) {
+        Ok(cmp) => cmp,
+        Err(e) => return Facts::NotChecked(e.to_string()),
+    };
+    let truth = reflection::fill(&before, &after, &cmp);
+    let wrong: Vec<_> = FACT_FIELDS
+        .iter()
+        .filter_map(|&field| {
+            let said = doc["reflection"].get(field)?.as_str()?;
+            let right = truth.reflection.get(field)?;
+            (said != right).then(|| (field.to_string(), said.to_string(), right.clone()))
+        })
+        .collect();
+    if wrong.is_empty() {
+        Facts::Verified
+    } else {
+        Facts::Wrong(wrong)
+    }
+}
+
+/// Every file named, with folders expanded to their *.json files in name order.
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("cannot read folder {}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "json") && p.is_file())
+                .collect();
+            inside.sort();
+            if inside.is_empty() {
+                bail!("folder {} holds no .json files", path.display());
+            }
+            files.extend(inside);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn judge(path: &Path, lab_file: Option<&Path>) -> Result<Verdict> {
+    let (name, text) = read_text(path)?;
+    let doc: Value =
         serde_json::from_str(&text).with_context(|| format!("{name} is not valid JSON"))?;
-    let lab_id = doc.get("lab").and_then(|v| v.as_str()).unwrap_or("");
-    let lab = match &args.lab {
+    // A reflection names its lab at the top; a run output in its params.
+    let lab_id = doc
+        .get("lab")
+        .or_else(|| doc.pointer("/params/lab"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let lab = match lab_file {
         Some(path) => Some(super::resolve::load_lab(Some(path))?.0),
-        None => lab::built_in(lab_id),
+        None => lab::built_in(&lab_id),
     };
     let expected = lab.as_ref().map(|l| l.reflection.as_slice());
-    let Some(found) = reflection::audit(&doc, expected) else {
+    let Some(audit) = reflection::audit(&doc, expected) else {
         bail!(
             "{name} has no \"reflection\" object; check a file written by `compare --reflection`"
         );
     };
-    let total = found.expected.len();
+    let facts = check_facts(&doc, lab_file);
+    Ok(Verdict {
+        name,
+        lab_id: if lab.is_some() { lab_id } else { String::new() },
+        audit,
+        facts,
+    })
+}
+
+/// Checks the files; exit 1 if any is incomplete or states a fact the runs contradict.
+pub fn check(args: &CheckArgs) -> Result<ExitCode> {
+    let files = expand(&args.files)?;
+    let format = args
+        .format
+        .unwrap_or(if files.len() == 1 && !args.files[0].is_dir() {
+            CheckFormat::Text
+        } else {
+            CheckFormat::Table
+        });
+    let mut verdicts = Vec::new();
+    let mut failed_to_read = Vec::new();
+    for file in &files {
+        match judge(file, args.lab.as_deref()) {
+            Ok(v) => verdicts.push(v),
+            // One unreadable hand-in is a row of the table, not the end of the check.
+            Err(e) if format != CheckFormat::Text => failed_to_read.push((file, e)),
+            Err(e) => return Err(e),
+        }
+    }
+    let text = match format {
+        CheckFormat::Text => verdicts.iter().map(detail).collect(),
+        CheckFormat::Table | CheckFormat::Csv => {
+            let mut rows: Vec<[String; 4]> = verdicts.iter().map(row).collect();
+            rows.extend(failed_to_read.iter().map(|(file, e)| {
+                let why = format!("{e:#}").replace(['\n', '\r'], " ");
+                [
+                    file.display().to_string(),
+                    "unreadable".into(),
+                    why,
+                    String::new(),
+                ]
+            }));
+            super::reflect_show::table(&rows, format == CheckFormat::Csv)
+        }
+    };
+    fsx::print_stdout(&text)?;
+    let all_pass = failed_to_read.is_empty() && verdicts.iter().all(Verdict::passes);
+    Ok(if all_pass {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// One file in detail: each unfilled field on its line, then the facts.
+fn detail(v: &Verdict) -> String {
+    let (name, a) = (&v.name, &v.audit);
     let mut lines = Vec::new();
-    for f in &found.empty {
-        lines.push(format!("  {f}"));
-    }
-    for f in &found.missing {
-        lines.push(format!(
-            "  {f} (missing: the field was deleted; add it back as text)"
-        ));
-    }
-    for f in &found.not_text {
-        lines.push(format!("  {f} (not text: write the answer in quotes)"));
-    }
-    let unfilled = lines.len();
-    let mut text = if unfilled == 0 {
+    lines.extend(a.empty.iter().map(|f| format!("  {f}")));
+    lines.extend(
+        a.missing
+            .iter()
+            .map(|f| format!("  {f} (missing: the field was deleted; add it back as text)")),
+    );
+    lines.extend(
+        a.not_text
+            .iter()
+            .map(|f| format!("  {f} (not text: write the answer in quotes)")),
+    );
+    let total = a.expected.len();
+    let mut text = if lines.is_empty() {
         format!("{name}: all {total} reflection fields are filled in\n")
     } else {
-        format!("{name}: {unfilled} of {total} reflection fields are still empty or invalid:\n")
+        format!(
+            "{name}: {} of {total} reflection fields are still empty or invalid:\n",
+            lines.len()
+        )
     };
     for line in lines {
         text.push_str(&line);
         text.push('\n');
     }
-    if !found.unknown.is_empty() {
-        let whose = lab
-            .as_ref()
-            .map_or(String::new(), |l| format!(" of lab {}", l.id));
+    if !a.unknown.is_empty() {
+        let whose = if v.lab_id.is_empty() {
+            String::new()
+        } else {
+            format!(" of lab {}", v.lab_id)
+        };
+        let unknown: Vec<String> = a
+            .unknown
+            .iter()
+            .map(|f| f.escape_debug().to_string())
+            .collect();
         text.push_str(&format!(
             "{name}: not fields{whose} (renamed or added by hand?): {}; the fields are: {}\n",
-            found.unknown.join(", "),
-            found.expected.join(", ")
+            unknown.join(", "),
+            a.expected.join(", ")
         ));
     }
-    if lab.is_none() {
-        text.push_str(&format!(
-            "note: {lab_id:?} is not a built-in lab, so the file's own field names were \
-             checked; pass --lab FILE to check them against the lab's list\n"
-        ));
+    if v.lab_id.is_empty() {
+        text.push_str(
+            "note: the lab is not built in, so the file's own field names were checked; pass \
+             --lab FILE to check them against the lab's list\n",
+        );
     }
-    fsx::print_stdout(&text)?;
-    Ok(if found.complete() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    match &v.facts {
+        Facts::Verified => text.push_str(&format!(
+            "{name}: the facts the tool filled in match the two runs, recomputed\n"
+        )),
+        Facts::Wrong(wrong) => {
+            for (field, said, right) in wrong {
+                text.push_str(&format!(
+                    "{name}: {field} does not match the runs: it says {said:?}; the runs give \
+                     {right:?}\n"
+                ));
+            }
+        }
+        Facts::NotChecked(why) => {
+            text.push_str(&format!("{name}: facts not checked: {why}\n"));
+        }
+    }
+    text
+}
+
+/// One file as a table row: file, complete, what is unfilled, facts.
+fn row(v: &Verdict) -> [String; 4] {
+    let a = &v.audit;
+    let mut unfilled: Vec<String> = a.empty.clone();
+    unfilled.extend(a.missing.iter().map(|f| format!("{f} (missing)")));
+    unfilled.extend(a.not_text.iter().map(|f| format!("{f} (not text)")));
+    unfilled.extend(
+        a.unknown
+            .iter()
+            .map(|f| format!("{} (unknown)", f.escape_debug())),
+    );
+    let facts = match &v.facts {
+        Facts::Verified => "verified".to_string(),
+        Facts::Wrong(w) => {
+            let fields: Vec<&str> = w.iter().map(|(f, _, _)| f.as_str()).collect();
+            format!("wrong: {}", fields.join(" "))
+        }
+        Facts::NotChecked(why) => format!("not checked: {}", why.replace(['\n', '\r'], " ")),
+    };
+    let complete = if a.complete() { "yes" } else { "no" };
+    [v.name.clone(), complete.into(), unfilled.join(" "), facts]
 }

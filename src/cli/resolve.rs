@@ -8,7 +8,7 @@ use crate::data::{self, Source};
 use crate::error::UsageError;
 use crate::lab::{self, DataSpec, Distribution, Feature, Lab, Labels};
 use crate::run::{Cut, RunConfig};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
 /// A resolved run: the configuration and, for a data run, what to read.
@@ -49,6 +49,18 @@ pub fn load_lab(arg: Option<&Path>) -> Result<(Lab, Option<PathBuf>)> {
         .with_context(|| format!("cannot read lab file {}", path.display()))?;
     let lab = Lab::from_toml(&text)
         .with_context(|| format!("lab file {} is not a valid lab", path.display()))?;
+    // A built-in lab's id names that lab in every run; another lab may not take it (its
+    // runs would compare, plot and check as the built-in's).
+    if let Some((_, builtin, _)) = lab::BUILT_IN.iter().find(|(id, _, _)| *id == lab.id)
+        && *builtin != text
+    {
+        bail!(
+            "lab file {}: id {:?} is the built-in lab's; give this lab its own id \
+             (a copy of a built-in lab that you changed is a new lab)",
+            path.display(),
+            lab.id
+        );
+    }
     let dir = path.parent().map(Path::to_path_buf);
     Ok((lab, dir))
 }

@@ -52,7 +52,7 @@ pub struct RunArgs {
     /// Where to write the picture (PNG; only an earlier PNG is replaced) [default:
     /// <lab id>-plot.png, with what the run changes from its lab in the name, e.g.
     /// module2-plot.png, module2-quantile-0.9-plot.png; for sweep <lab id>-sweep.png]
-    #[arg(long, value_name = "PATH", value_parser = parse::path, conflicts_with = "no_plot")]
+    #[arg(long, value_name = "PATH", value_parser = parse::png_path, conflicts_with = "no_plot")]
     pub plot: Option<PathBuf>,
 
     /// Do not draw the plot
@@ -111,9 +111,8 @@ pub fn run(args: &RunArgs) -> Result<()> {
     if resolved.data.is_none() {
         let cfg = &resolved.cfg;
         let kept = crate::run::keeps_columns(cfg) || args.export.is_some();
-        check_memory(&footprint(cfg, plot_path.is_some(), kept), args.n.is_some())?;
+        check_memory(&footprint(cfg, plot_path.is_some(), kept), n_origin(args))?;
     }
-    // The export is new, so it goes first: if the plot is then refused, it is taken back.
     let export_output = args
         .export
         .as_deref()
@@ -121,12 +120,15 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let plot_output = plot_path
         .as_deref()
         .map(|p| Output::new("--plot", p, Replace::Png));
-    for output in export_output.iter().chain(&plot_output) {
+    let outputs: Vec<&Output> = export_output.iter().chain(&plot_output).collect();
+    output::distinct(&outputs)?;
+    for output in outputs {
         output.check()?;
     }
     let changes = (!changes.is_empty()).then(|| changes.join("; "));
     let decorate = args.decorate || resolved.cfg.lab.plot.decorations;
-    let computed = compute(resolved, plot_path.is_some(), args.export.is_some())?;
+    let computed = compute(resolved, plot_path.is_some(), args.export.is_some())
+        .map_err(|e| weights_overflow(e, args))?;
     let Computed {
         cfg,
         out,
@@ -163,8 +165,15 @@ pub fn run(args: &RunArgs) -> Result<()> {
     if let (Some(output), Some(bytes)) = (&plot_output, &png) {
         pending.push(output.stage(bytes)?);
     }
-    fsx::print_stdout_with(|w| report.write_json(w))?;
-    output::commit(pending)
+    output::commit_around(pending, || fsx::print_stdout_with(|w| report.write_json(w)))?;
+    if cfg.n >= 100_000 && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        say!(
+            "note: the JSON above is the whole run ({} cases, its priority set encoded on one \
+             line); save it with `> run.json` to compare or explain it",
+            cfg.n
+        );
+    }
+    Ok(())
 }
 
 /// Generates or reads the cases and computes the run.
@@ -282,16 +291,52 @@ fn footprint_of(cfg: &RunConfig, with_plot: bool, keeps: bool, sweep: bool) -> m
     }
 }
 
-/// Refuses, before allocating, a run this process cannot hold; `n_given` says whether n
-/// came from `--n` (else from the lab file).
-pub fn check_memory(need: &memory::Footprint, n_given: bool) -> Result<(), UsageError> {
+/// A score that overflowed because of `--weights` is a bad flag value (exit 2); from a
+/// lab file's own weights or distributions it stays a runtime error.
+pub fn weights_overflow(err: anyhow::Error, args: &RunArgs) -> anyhow::Error {
+    match err.downcast_ref::<crate::run::RunError>() {
+        Some(e @ crate::run::RunError::Overflow { .. }) if args.weights.is_some() => {
+            UsageError::new("--weights", e.to_string()).into()
+        }
+        _ => err,
+    }
+}
+
+/// Where a run's n came from, for the memory refusal to name it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NOrigin {
+    Flag,
+    LabFile,
+    BuiltInLab,
+}
+
+/// Where `args`'s n comes from.
+pub fn n_origin(args: &RunArgs) -> NOrigin {
+    match (args.n.is_some(), args.lab.is_some()) {
+        (true, _) => NOrigin::Flag,
+        (false, true) => NOrigin::LabFile,
+        (false, false) => NOrigin::BuiltInLab,
+    }
+}
+
+/// Refuses, before allocating, a run this process cannot hold.
+pub fn check_memory(need: &memory::Footprint, origin: NOrigin) -> Result<(), UsageError> {
     let bytes = need.bytes();
-    match memory::available() {
+    let limit = memory::available().map(|(have, which)| {
+        // Worker threads' arenas and stacks count against an address-space limit only.
+        if which == memory::ADDRESS_SPACE && need.n >= memory::THREADED_FROM {
+            (have.saturating_sub(memory::thread_mapping()), which)
+        } else {
+            (have, which)
+        }
+    });
+    match limit {
         Some((have, which)) if bytes > u128::from(have) => {
-            let flag = match (n_given, need.top > 100_000) {
-                (true, false) => "--n",
-                (true, true) => "--n/--top",
-                (false, _) => "the lab file's `n` does not fit in memory",
+            let flag = match (origin, need.top > 100_000) {
+                (NOrigin::Flag, false) => "--n",
+                (NOrigin::Flag, true) => "--n/--top",
+                (NOrigin::LabFile, _) => "the lab file's `n` does not fit in memory",
+                (NOrigin::BuiltInLab, _) => "the lab's `n` does not fit in memory",
             };
             Err(UsageError::new(
                 flag,

@@ -86,8 +86,12 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         })
     });
     if resolved.data.is_none() {
-        let need = super::run::sweep_footprint(&resolved.cfg);
-        super::run::check_memory(&need, args.run.n.is_some())?;
+        let mut need = super::run::sweep_footprint(&resolved.cfg);
+        // Both curves as JSON values: about 400 bytes a case (measured).
+        if matches!(args.format, SweepFormat::Json) && need.labelled {
+            need.kept += need.n as u128 * 400;
+        }
+        super::run::check_memory(&need, super::run::n_origin(&args.run))?;
     }
     let plot_output = plot_path
         .as_deref()
@@ -95,7 +99,8 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     if let Some(output) = &plot_output {
         output.check()?;
     }
-    let computed = compute(resolved, false, false)?;
+    let computed =
+        compute(resolved, false, false).map_err(|e| super::run::weights_overflow(e, &args.run))?;
     let (cfg, out) = (&computed.cfg, &computed.out);
     let cuts = match (&args.quantiles, &args.thresholds) {
         (_, Some(t)) => Cuts::Thresholds(t.0.clone()),
@@ -140,8 +145,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         Some(output) => vec![output.stage(&picture(&rows, &operating, curves.as_ref())?)?],
         None => Vec::new(),
     };
-    fsx::print_stdout(&text)?;
-    output::commit(pending)
+    output::commit_around(pending, || fsx::print_stdout(&text))
 }
 
 fn header(labelled: bool) -> Vec<&'static str> {

@@ -323,9 +323,12 @@ pub fn priority_change(before: &[usize], after: &[usize]) -> PriorityChange {
 
 pub fn top_change(old: &[usize], new: &[usize]) -> TopChange {
     let rank = |list: &[usize], case: usize| list.iter().position(|&c| c == case).map(|r| r + 1);
+    // A case ranked beyond the other list's length (top 5 -> top 8: ranks 6 to 8) neither
+    // entered nor dropped out: the other list never reached that rank.
     let only_in = |list: &[usize], other: &[usize]| -> Vec<Ranked> {
         (1..)
             .zip(list)
+            .take(other.len())
             .filter(|&(_, &case)| rank(other, case).is_none())
             .map(|(rank, &case)| Ranked { case, rank })
             .collect()

@@ -98,6 +98,7 @@ fn top_rows(t: &TopChange) -> Vec<[String; 4]> {
             let cell = |l: &[usize]| l.get(r).map_or("-".to_string(), usize::to_string);
             let note = t.new.get(r).map_or(String::new(), |&case| {
                 match t.old.iter().position(|&c| c == case) {
+                    None if r >= t.old.len() => String::new(),
                     None => "new".into(),
                     Some(o) if o == r => String::new(),
                     Some(o) => format!("was #{}", o + 1),

@@ -13,6 +13,8 @@ use xxhash_rust::xxh3::Xxh3;
 
 /// Bytes a block holds before it is handed to a parser.
 const BLOCK: usize = 4 << 20;
+/// The longest row read: far beyond any export's, and a bound on what one row can take.
+const MAX_ROW: usize = 16 << 20;
 
 /// Where the cells a pass needs sit in each row.
 pub(super) struct Layout {
@@ -60,7 +62,7 @@ pub(super) fn par_rows<S: Send>(
         for _ in 0..workers {
             let rx = Arc::clone(&from_reader);
             let tx = to_collector.clone();
-            scope.spawn(move || {
+            crate::allocator::spawn_scoped(scope, move || {
                 loop {
                     let block = match rx.lock() {
                         Ok(r) => r.recv(),
@@ -94,6 +96,17 @@ pub(super) fn par_rows<S: Send>(
                 } else {
                     cut_point(&pending)
                 };
+                if cut == 0 && pending.len() >= MAX_ROW {
+                    return Err(source.error(
+                        Some(line),
+                        None,
+                        format!(
+                            "has a row longer than {} MiB (no line end, or a quote that is \
+                             never closed): not a telemetry export?",
+                            MAX_ROW >> 20
+                        ),
+                    ));
+                }
                 if cut == 0 {
                     // No line end with balanced quotes yet: read more before cutting.
                     let want = pending.len() + BLOCK;

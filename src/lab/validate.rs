@@ -33,6 +33,22 @@ impl Lab {
             );
         }
         self.validate_reflection()?;
+        for (field, text) in [
+            ("title", &self.title),
+            ("review_note", &self.review_note),
+            ("plot.x_label", &self.plot.x_label),
+            ("plot.y_label", &self.plot.y_label),
+        ] {
+            if let Some(c) = text
+                .chars()
+                .find(|&c| c.is_control() && c != '\n' && c != '\t')
+            {
+                return invalid(
+                    field,
+                    format!("holds the control character {c:?}; write plain text"),
+                );
+            }
+        }
         if self.n == 0 {
             return invalid("n", "must be at least 1");
         }

@@ -136,7 +136,7 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
                 let mut rng = rng.clone();
                 rng.advance(u128::from(at));
                 let counting = Counting { rng, pos: at };
-                scope.spawn(move || speculate(dist, counting, part))
+                crate::allocator::spawn_scoped(scope, move || speculate(dist, counting, part))
             })
             .collect();
         first[pilot..]

@@ -64,7 +64,8 @@ pub fn fill_levels(
         spec_rng.pos = at;
         let other = &mut last[..third];
         let spec = std::thread::scope(|scope| {
-            let handle = scope.spawn(|| speculate(gamma, spec_rng, second, other));
+            let handle =
+                crate::allocator::spawn_scoped(scope, || speculate(gamma, spec_rng, second, other));
             first[pilot..]
                 .iter_mut()
                 .for_each(|x| *x = beta(gamma, &mut truth));
