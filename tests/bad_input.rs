@@ -252,6 +252,12 @@ const CASES: &[(&[&str], i32, &str)] = &[
     (&["run", "--plot", "nodir/p.png"], 1, "nodir"),
     (&["run", "--plot", "/proc/anomaly-lab.png"], 1, "/proc"),
     (&["run", "--plot", "drawing.png"], 1, "not overwriting"),
+    (&["run", "--dist", "exposure=poisson:1,2"], 2, "--dist"),
+    (
+        &["run", "--dist", "exposur=beta:2,2"],
+        2,
+        "did you mean exposure",
+    ),
     (&["run", "--plot", "notes.txt"], 2, "ending in .png"),
     // compare inputs.
     (

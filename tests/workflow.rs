@@ -312,3 +312,110 @@ fn reflect_show_prints_a_hand_in_with_the_comparison() {
         "{text}"
     );
 }
+
+/// Column `name` of an export CSV, as text cells.
+fn column(path: &Path, name: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let i = header.iter().position(|h| *h == name).unwrap();
+    lines
+        .map(|l| l.split(',').nth(i).unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn dist_changes_any_features_distribution() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let args = [
+        "run",
+        "--no-plot",
+        "--lab",
+        "telemetry",
+        "--dist",
+        "login_velocity=gamma:3,1.5",
+    ];
+    let out = run(d, &args, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let dist = &v["params"]["distributions"]["login_velocity"];
+    assert_eq!(
+        dist,
+        &serde_json::json!({"kind": "gamma", "shape": 3.0, "scale": 1.5})
+    );
+    for (bad, needle) in [
+        ("exposure=poisson:1,2", "not a distribution"),
+        ("exposure=normal:0,-1", "sd must be"),
+        ("exposure=beta:2", "two parameters"),
+        ("exposure", "FEATURE=KIND"),
+    ] {
+        let out = run(d, &["run", "--no-plot", "--dist", bad], &[]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(needle),
+            "{bad}"
+        );
+    }
+    // --beta on a feature that is not beta points at --dist.
+    let out = run(
+        d,
+        &["run", "--lab", "telemetry", "--beta", "login_velocity=3,3"],
+        &[],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--dist login_velocity=gamma:"));
+}
+
+#[test]
+fn compare_keeps_the_cases_after_a_distribution_change_when_they_are_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let save = |name: &str, extra: &[&str]| {
+        let mut args = vec!["run", "--no-plot", "--n", "10000", "--export"];
+        let csv = format!("{name}.csv");
+        args.push(&csv);
+        args.extend(extra);
+        let out = run(d, &args, &[]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::write(d.join(format!("{name}.json")), out.stdout).unwrap();
+    };
+    save("base", &[]);
+    save("last", &["--beta", "business_impact=3,3"]);
+    save("first", &["--beta", "exposure=3,3"]);
+    let cmp = |other: &str| -> serde_json::Value {
+        let out = run(d, &["compare", "base.json", other, "--format", "json"], &[]);
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // The last-drawn feature changed: the other columns are the same (read from the
+    // exports, independently of compare), so the cases are compared.
+    for f in ["exposure", "severity", "control_gap", "activity"] {
+        assert_eq!(
+            column(&d.join("base.csv"), f),
+            column(&d.join("last.csv"), f),
+            "{f}"
+        );
+    }
+    let c = cmp("last.json");
+    assert_eq!(c["redrawn"], serde_json::json!(["business_impact"]));
+    assert!(c["priority"].is_object(), "{c}");
+    // The first-drawn feature changed: later columns shifted, and compare says so.
+    assert_ne!(
+        column(&d.join("base.csv"), "severity"),
+        column(&d.join("first.csv"), "severity")
+    );
+    let c = cmp("first.json");
+    assert!(c["priority"].is_null());
+    let detail = c["population_detail"].as_str().unwrap();
+    assert!(
+        detail.contains("exposure used a different count") && detail.contains("severity"),
+        "{detail}"
+    );
+}

@@ -71,8 +71,9 @@ pub struct CompareArgs {
     #[arg(long, value_name = "FILE.png", value_parser = parse::png_path)]
     pub plot: Option<PathBuf>,
 
-    /// With --plot: the runs' lab file, when it is not a built-in lab
-    #[arg(long, value_name = "FILE", value_parser = parse::path, requires = "plot")]
+    /// The runs' lab file, when it is not a built-in lab: to draw the runs again for
+    /// --plot, and to check which cases stayed the same after a distribution change
+    #[arg(long, value_name = "FILE", value_parser = parse::path)]
     pub lab: Option<PathBuf>,
 }
 
@@ -109,6 +110,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
             args.after.display()
         )
     })?;
+    let cmp = super::redraw::settle(cmp, &before, &after, args.lab.as_deref())?;
 
     let style = render::Style {
         all: args.all,

@@ -10,6 +10,7 @@ macro_rules! say {
     }};
 }
 
+mod assumptions;
 mod compare;
 mod compare_plot;
 mod explain;
@@ -17,6 +18,7 @@ mod notebook;
 mod output;
 mod parse;
 mod recompute;
+mod redraw;
 mod reflect;
 mod reflect_show;
 mod resolve;

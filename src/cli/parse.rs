@@ -9,6 +9,13 @@ pub enum WeightsArg {
     Named(Vec<(String, f64)>),
 }
 
+/// `--dist FEATURE=KIND:P1,P2`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DistArg {
+    pub feature: String,
+    pub distribution: crate::lab::Distribution,
+}
+
 /// `--beta FEATURE=A,B`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BetaArg {
@@ -120,6 +127,46 @@ pub fn weights(s: &str) -> Result<WeightsArg, String> {
         }
     }
     Ok(WeightsArg::Named(pairs))
+}
+
+/// `--dist FEATURE=KIND:P1,P2`: any of the lab format's distributions, its two parameters
+/// in the order numpy takes them; checked as a lab file's would be.
+pub fn dist(s: &str) -> Result<DistArg, String> {
+    use crate::lab::Distribution;
+    const KINDS: &str = "beta:A,B, uniform:LOW,HIGH, normal:MEAN,SD, gamma:SHAPE,SCALE or \
+                         lognormal:MEAN,SIGMA";
+    let (feature, spec) = s.split_once('=').ok_or_else(|| {
+        format!("{s:?} is not FEATURE=KIND:P1,P2 (e.g. login_velocity=gamma:3,1.5)")
+    })?;
+    let (kind, params) = spec
+        .split_once(':')
+        .ok_or_else(|| format!("{spec:?} is not KIND:P1,P2; KIND:P1,P2 is one of {KINDS}"))?;
+    let (p1, p2) = params
+        .split_once(',')
+        .ok_or_else(|| format!("{params:?} is not two parameters P1,P2"))?;
+    let (p1, p2) = (
+        number(p1).map_err(|e| format!("P1: {e}"))?,
+        number(p2).map_err(|e| format!("P2: {e}"))?,
+    );
+    let distribution = match kind.trim() {
+        "beta" => Distribution::Beta { a: p1, b: p2 },
+        "uniform" => Distribution::Uniform { low: p1, high: p2 },
+        "normal" => Distribution::Normal { mean: p1, sd: p2 },
+        "gamma" => Distribution::Gamma {
+            shape: p1,
+            scale: p2,
+        },
+        "lognormal" => Distribution::Lognormal {
+            mean: p1,
+            sigma: p2,
+        },
+        other => return Err(format!("{other:?} is not a distribution; use {KINDS}")),
+    };
+    distribution.check()?;
+    Ok(DistArg {
+        feature: feature.trim().to_string(),
+        distribution,
+    })
 }
 
 pub fn beta(s: &str) -> Result<BetaArg, String> {

@@ -6,7 +6,7 @@ use super::parse::WeightsArg;
 use super::run::RunArgs;
 use crate::data::{self, Source};
 use crate::error::UsageError;
-use crate::lab::{self, DataSpec, Distribution, Feature, Lab, Labels};
+use crate::lab::{self, DataSpec, Feature, Lab, Labels};
 use crate::run::{Cut, RunConfig};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -75,6 +75,7 @@ pub fn resolve(args: &RunArgs) -> Result<Resolved> {
             ("--seed", args.seed.is_some()),
             ("--n", args.n.is_some()),
             ("--beta", !args.beta.is_empty()),
+            ("--dist", !args.dist.is_empty()),
         ] {
             if given {
                 return Err(UsageError::new(
@@ -110,31 +111,7 @@ pub fn resolve(args: &RunArgs) -> Result<Resolved> {
         args.weights.as_ref(),
         args.data.is_some() && args.lab.is_none(),
     )?;
-    for (k, b) in args.beta.iter().enumerate() {
-        let i = feature(&lab, "--beta", &b.feature)?;
-        if args.beta[..k]
-            .iter()
-            .any(|earlier| earlier.feature == b.feature)
-        {
-            return Err(UsageError::new(
-                "--beta",
-                format!(
-                    "feature {} is given twice; give each feature's shapes once",
-                    b.feature
-                ),
-            )
-            .into());
-        }
-        let f = &mut lab.features[i];
-        if !matches!(f.distribution, Some(Distribution::Beta { .. })) {
-            return Err(UsageError::new(
-                "--beta",
-                format!("feature {} is not beta-distributed in this lab", f.name),
-            )
-            .into());
-        }
-        f.distribution = Some(Distribution::Beta { a: b.a, b: b.b });
-    }
+    super::assumptions::apply(&mut lab, &args.beta, &args.dist)?;
     if let Some(x) = &args.plot_x {
         if data_run || lab.feature_index(x).is_some() {
             lab.plot.x = x.clone();

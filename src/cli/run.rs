@@ -1,7 +1,7 @@
 //! `anomaly-lab run`: resolve the lab and flags into a run, compute, render, then write.
 
 use super::output::{self, Output};
-use super::parse::{self, BetaArg, WeightsArg};
+use super::parse::{self, BetaArg, DistArg, WeightsArg};
 use super::resolve::{Resolved, resolve};
 use crate::error::UsageError;
 use crate::explain::Explainer;
@@ -43,6 +43,12 @@ pub struct RunArgs {
     /// Change a feature's Beta(A, B) input assumption, e.g. exposure=3,3 (repeatable)
     #[arg(long = "beta", value_name = "FEATURE=A,B", value_parser = parse::beta)]
     pub beta: Vec<BetaArg>,
+
+    /// Change any feature's input distribution: beta:A,B, uniform:LOW,HIGH,
+    /// normal:MEAN,SD, gamma:SHAPE,SCALE or lognormal:MEAN,SIGMA, e.g.
+    /// login_velocity=gamma:3,1.5 (repeatable)
+    #[arg(long = "dist", value_name = "FEATURE=KIND:P1,P2", value_parser = parse::dist)]
+    pub dist: Vec<DistArg>,
 
     /// How many of the highest-scoring cases to list in top_indices and explain in
     /// top_cases; 0 lists none (not every case, as numpy's `[-0:]` would) [lab default: 5]

@@ -138,6 +138,12 @@ pub struct Comparison {
     /// Parameters that make the two runs different populations (seed, n, distributions);
     /// when any differ, case-level comparison is meaningless and `priority`/`top` are None.
     pub population_differs: Vec<String>,
+    /// Features redrawn with a changed distribution while every other feature's values
+    /// stayed the same case by case (checked by drawing both runs again): the cases are
+    /// still comparable, and `priority`/`top` are filled.
+    pub redrawn: Vec<String>,
+    /// Why the cases are not comparable, when more is known than which parameters differ.
+    pub population_detail: Option<String>,
     pub priority: Option<PriorityChange>,
     pub top: Option<TopChange>,
 }
@@ -179,7 +185,49 @@ pub fn compare(before: &RunReport, after: &RunReport) -> Result<Comparison, Comp
         .filter(|p| p.changed() && defines_population(&p.name))
         .map(|p| p.name.clone())
         .collect();
-    let same = population_differs.is_empty();
+    let mut cmp = Comparison {
+        metrics: metrics(before, after),
+        priority: None,
+        top: None,
+        params,
+        population_differs,
+        redrawn: Vec::new(),
+        population_detail: None,
+    };
+    if cmp.population_differs.is_empty() {
+        fill_cases(&mut cmp, before, after)?;
+    }
+    Ok(cmp)
+}
+
+/// The parameters that differ are only input distributions, so whether the cases are
+/// still the same can be settled by drawing both runs again (see [`with_redrawn`]).
+pub fn only_distributions_differ(cmp: &Comparison) -> bool {
+    !cmp.population_differs.is_empty()
+        && cmp.population_differs.iter().all(|name| {
+            name.starts_with("distributions.") || name.starts_with("threat_distributions.")
+        })
+}
+
+/// The comparison with its case-level part after all: both runs were drawn again and only
+/// the `redrawn` features' values differ, every other feature's are the same case by case.
+pub fn with_redrawn(
+    mut cmp: Comparison,
+    before: &RunReport,
+    after: &RunReport,
+    redrawn: Vec<String>,
+) -> Result<Comparison, CompareError> {
+    cmp.redrawn = redrawn;
+    fill_cases(&mut cmp, before, after)?;
+    Ok(cmp)
+}
+
+/// Which cases entered or left the priority set, and how the top list moved.
+fn fill_cases(
+    cmp: &mut Comparison,
+    before: &RunReport,
+    after: &RunReport,
+) -> Result<(), CompareError> {
     let priority = |run: &'_ RunReport, which| {
         run.priority()
             .map(|p| p.into_owned())
@@ -190,17 +238,14 @@ pub fn compare(before: &RunReport, after: &RunReport) -> Result<Comparison, Comp
         which: "first",
         problem,
     })?;
-    Ok(Comparison {
-        metrics: metrics(before, after),
-        priority: same.then(|| {
-            let mut change = priority_change(&p0, &p1);
-            change.by_label = threats.as_ref().map(|t| ByLabel::new(&change, t));
-            change
-        }),
-        top: same.then(|| top_change(&before.summary.top_indices, &after.summary.top_indices)),
-        params,
-        population_differs,
-    })
+    let mut change = priority_change(&p0, &p1);
+    change.by_label = threats.as_ref().map(|t| ByLabel::new(&change, t));
+    cmp.priority = Some(change);
+    cmp.top = Some(top_change(
+        &before.summary.top_indices,
+        &after.summary.top_indices,
+    ));
+    Ok(())
 }
 
 /// Seed, n, the data file, the base rate and the input distributions decide which cases

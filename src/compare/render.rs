@@ -83,7 +83,18 @@ fn shown_params<'a>(c: &'a Comparison, st: &Style) -> Vec<&'a ParamChange> {
     c.params.iter().filter(|p| st.all || p.changed()).collect()
 }
 
+fn redrawn_note(c: &Comparison) -> String {
+    format!(
+        "(the runs drew {} from different distributions; every other feature's values are \
+         the same case by case, drawn again to check, so case 14 is still case 14)",
+        c.redrawn.join(", ")
+    )
+}
+
 fn population_note(c: &Comparison) -> String {
+    if let Some(detail) = &c.population_detail {
+        return format!("not compared: {detail}");
+    }
     format!(
         "not compared: the runs differ in {}, so they are different populations (case 14 of one \
          is not case 14 of the other). Keep seed, n and distributions fixed to compare cases.",
@@ -186,7 +197,12 @@ pub fn table(c: &Comparison, st: &Style) -> String {
         None => {
             let _ = writeln!(out, "  {}", population_note(c));
         }
-        Some(p) => out.push_str(&align(&priority_rows(p, st, " "), "  ")),
+        Some(p) => {
+            if !c.redrawn.is_empty() {
+                let _ = writeln!(out, "  {}", redrawn_note(c));
+            }
+            out.push_str(&align(&priority_rows(p, st, " "), "  "));
+        }
     }
     if let Some(t) = &c.top {
         let _ = writeln!(
@@ -304,6 +320,9 @@ pub fn markdown(c: &Comparison, st: &Style) -> String {
             let _ = writeln!(out, "{}", population_note(c));
         }
         Some(p) => {
+            if !c.redrawn.is_empty() {
+                let _ = writeln!(out, "{}\n", redrawn_note(c));
+            }
             out.push_str("| | cases |\n|---|---|\n");
             for row in priority_rows(p, &st, ", ") {
                 let _ = writeln!(out, "| {} | {} |", row[0], row[1]);
@@ -346,6 +365,8 @@ pub fn json(c: &Comparison, all: bool) -> String {
         "metrics": c.metrics,
         "same_population": c.population_differs.is_empty(),
         "population_differs": c.population_differs,
+        "redrawn": c.redrawn,
+        "population_detail": c.population_detail,
         "priority": c.priority,
         "top": c.top,
     });

@@ -8,13 +8,14 @@ use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
 /// Every flag of `anomaly-lab run`.
-pub const RUN_FLAGS: [&str; 10] = [
+pub const RUN_FLAGS: [&str; 11] = [
     "--seed",
     "--n",
     "--quantile",
     "--threshold",
     "--weights",
     "--beta",
+    "--dist",
     "--top",
     "--plot",
     "--no-plot",
