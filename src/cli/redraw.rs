@@ -54,6 +54,9 @@ pub fn settle(
     }
 }
 
+/// A run drawn again: its feature names, raw columns and threat labels.
+type Drawn = (Vec<String>, Vec<Vec<f64>>, Option<Vec<bool>>);
+
 /// Draws both runs again; the unchanged features whose values differ (empty: none).
 fn draw_and_find_shift(
     before: &RunReport,
@@ -69,7 +72,7 @@ fn draw_and_find_shift(
             crate::memory::human(need)
         );
     }
-    let draw = |run: &RunReport| -> Result<(Vec<String>, Vec<Vec<f64>>, Option<Vec<bool>>)> {
+    let draw = |run: &RunReport| -> Result<Drawn> {
         let resolved = rebuild(&run.params, lab_file, "--lab")?;
         let out = simulate_keeping(&resolved.cfg, false, true, &mut |_| {})?;
         if out.priority.len() != run.summary.priority_count
