@@ -419,3 +419,58 @@ fn compare_keeps_the_cases_after_a_distribution_change_when_they_are_the_same() 
         "{detail}"
     );
 }
+
+#[test]
+fn lab_check_reports_every_problem_at_once_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let keys = "id = \"t\"\ntitel = \"T\"\n\n[plot]\ncolour = \"red\"\n\n[[features]]\nname = \"x\"\n\
+                wieght = 1.0\ndistribution = { kind = \"betta\", a = 1.0, b = 2.0 }\n";
+    std::fs::write(d.join("keys.toml"), keys).unwrap();
+    let out = run(d, &["lab", "check", "keys.toml"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    for line in [
+        "keys.toml:1:1: title: missing",
+        "keys.toml:2:1: titel: unknown key (did you mean title?)",
+        "keys.toml:5:1: plot.colour: unknown key",
+        "keys.toml:7:1: features[0].weight: missing",
+        "keys.toml:9:1: features[0].wieght: unknown key (did you mean weight?)",
+        "keys.toml:10:25: features[0].distribution.kind: \"betta\" is not a distribution",
+        "keys.toml: 6 problems",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    let rules = "id = \"t\"\ntitle = \"T\"\nn = 0\nquantile = 1.5\n\n[[features]]\nname = \"x\"\n\
+                 weight = 1.0\ndistribution = { kind = \"beta\", a = -1.0, b = 2.0 }\n";
+    std::fs::write(d.join("rules.toml"), rules).unwrap();
+    let text = stdout(&run(d, &["lab", "check", "rules.toml"], &[]));
+    for line in [
+        "rules.toml:3:1: n: must be at least 1",
+        "rules.toml:4:1: quantile: must be between 0 and 1",
+        "rules.toml:9:1: features[0].distribution: a must be greater than 0",
+        "rules.toml: 3 problems",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    // Every shipped lab passes, and says what it is.
+    for lab in ["module2", "telemetry", "kdd"] {
+        let path = format!("{}/lab/{lab}.toml", env!("CARGO_MANIFEST_DIR"));
+        let out = run(d, &["lab", "check", &path], &[]);
+        assert_eq!(out.status.code(), Some(0), "{lab}: {}", stdout(&out));
+        assert!(stdout(&out).contains("a valid lab"));
+    }
+    // A minimal lab: only the required keys; the rest take their defaults.
+    let minimal = "id = \"m\"\ntitle = \"M\"\n[[features]]\nname = \"x\"\nweight = 1.0\n\
+                   distribution = { kind = \"uniform\", low = 0.0, high = 1.0 }\n";
+    std::fs::write(d.join("m.toml"), minimal).unwrap();
+    assert_eq!(
+        run(d, &["lab", "check", "m.toml"], &[]).status.code(),
+        Some(0)
+    );
+    assert!(
+        run(d, &["run", "--lab", "m.toml", "--no-plot"], &[])
+            .status
+            .success()
+    );
+}

@@ -14,6 +14,7 @@ mod assumptions;
 mod compare;
 mod compare_plot;
 mod explain;
+mod lab_check;
 mod notebook;
 mod output;
 mod parse;
@@ -68,6 +69,9 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// List the built-in labs.
     Labs,
+    /// Work with lab files.
+    #[command(subcommand)]
+    Lab(LabCommand),
     /// Print a shell completion script, e.g. `anomaly-lab completions bash >
     /// ~/.local/share/bash-completion/completions/anomaly-lab`.
     Completions {
@@ -98,6 +102,13 @@ Examples:
                                                              write the reflection template
   anomaly-lab compare before.json after.json --plot moved.png
                                                              ring the cases that moved";
+
+#[derive(Debug, Subcommand)]
+enum LabCommand {
+    /// Check a lab file without running it: every problem at once, each with its line and
+    /// column (exit 1 if any)
+    Check(lab_check::CheckArgs),
+}
 
 #[derive(Debug, Subcommand)]
 enum ReflectCommand {
@@ -147,6 +158,7 @@ pub fn main() -> ExitCode {
         }
         Command::Notebook(args) => notebook::notebook(&args).map(|()| ExitCode::SUCCESS),
         Command::Labs => notebook::labs().map(|()| ExitCode::SUCCESS),
+        Command::Lab(LabCommand::Check(args)) => lab_check::check(&args),
         Command::Explain(args) => explain::explain(&args).map(|()| ExitCode::SUCCESS),
         Command::Sweep(args) => sweep::sweep(&args).map(|()| ExitCode::SUCCESS),
         Command::Completions { shell } => completions(shell).map(|()| ExitCode::SUCCESS),

@@ -150,16 +150,32 @@ impl Lab {
 
     /// Parses and validates a lab file's text. Errors carry the line and column.
     pub fn from_toml(text: &str) -> Result<Lab, LabError> {
+        let lab = Lab::from_toml_unchecked(text)?;
+        match lab.located_problems(text).into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(lab),
+        }
+    }
+
+    /// Parses a lab file's text with its defaults filled in, not yet validated.
+    pub fn from_toml_unchecked(text: &str) -> Result<Lab, LabError> {
         let mut lab: Lab = toml::from_str(text).map_err(|e| LabError::Syntax(e.to_string()))?;
         lab.fill_defaults();
-        lab.validate().map_err(|e| match e {
-            LabError::Invalid { field, problem, .. } => {
-                let at = locate(text, &field);
-                LabError::Invalid { field, problem, at }
-            }
-            other => other,
-        })?;
         Ok(lab)
+    }
+
+    /// Every problem of [`Lab::problems`], with its line and column in `text`.
+    pub fn located_problems(&self, text: &str) -> Vec<LabError> {
+        self.problems()
+            .into_iter()
+            .map(|e| match e {
+                LabError::Invalid { field, problem, .. } => {
+                    let at = locate(text, &field);
+                    LabError::Invalid { field, problem, at }
+                }
+                other => other,
+            })
+            .collect()
     }
 
     /// Defaults that depend on other keys: the plotted feature and its label.

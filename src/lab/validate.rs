@@ -11,19 +11,42 @@ fn is_plain_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
-fn invalid<T>(field: impl Into<String>, problem: impl Into<String>) -> Result<T, LabError> {
-    Err(LabError::Invalid {
-        field: field.into(),
-        problem: problem.into(),
-        at: None,
-    })
+/// Every problem found, in the order the checks run.
+#[derive(Default)]
+struct Problems(Vec<LabError>);
+
+impl Problems {
+    fn add(&mut self, field: impl Into<String>, problem: impl Into<String>) {
+        self.0.push(LabError::Invalid {
+            field: field.into(),
+            problem: problem.into(),
+            at: None,
+        });
+    }
 }
 
 impl Lab {
-    /// Every rule a run relies on; the error names the field.
+    /// Every rule a run relies on; the error names the field (the first problem found).
     pub fn validate(&self) -> Result<(), LabError> {
+        match self.problems().into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(()),
+        }
+    }
+
+    /// Every rule a run relies on, checked all at once: each problem names its field.
+    pub fn problems(&self) -> Vec<LabError> {
+        let mut p = Problems::default();
+        self.check_top(&mut p);
+        self.check_reflection(&mut p);
+        self.check_labels(&mut p);
+        self.check_features(&mut p);
+        p.0
+    }
+
+    fn check_top(&self, p: &mut Problems) {
         if !is_plain_name(&self.id) {
-            return invalid(
+            p.add(
                 "id",
                 format!(
                     "{:?} is not a plain name: the id names the lab's files (\"<id>-plot.png\"), \
@@ -32,7 +55,6 @@ impl Lab {
                 ),
             );
         }
-        self.validate_reflection()?;
         for (field, text) in [
             ("title", &self.title),
             ("review_note", &self.review_note),
@@ -43,35 +65,37 @@ impl Lab {
                 .chars()
                 .find(|&c| c.is_control() && c != '\n' && c != '\t')
             {
-                return invalid(
+                p.add(
                     field,
                     format!("holds the control character {c:?}; write plain text"),
                 );
             }
         }
         if self.n == 0 {
-            return invalid("n", "must be at least 1");
+            p.add("n", "must be at least 1");
         }
         match (self.quantile, self.threshold) {
             (Some(_), Some(_)) => {
-                return invalid("threshold", "give either quantile or threshold, not both");
+                p.add("threshold", "give either quantile or threshold, not both");
             }
             (Some(q), None) if !(0.0..=1.0).contains(&q) => {
-                return invalid("quantile", format!("must be between 0 and 1, got {q}"));
+                p.add("quantile", format!("must be between 0 and 1, got {q}"));
             }
             (None, Some(t)) if !t.is_finite() => {
-                return invalid("threshold", format!("must be a finite number, got {t}"));
+                p.add("threshold", format!("must be a finite number, got {t}"));
             }
             _ => {}
         }
+    }
+
+    fn check_features(&self, p: &mut Problems) {
         if self.features.is_empty() {
-            return invalid("features", "the lab needs at least one feature");
+            p.add("features", "the lab needs at least one feature");
         }
-        self.validate_labels()?;
         for (i, f) in self.features.iter().enumerate() {
             let at = |what: &str| format!("features[{i}].{what}");
             if !is_identifier(&f.name) {
-                return invalid(
+                p.add(
                     at("name"),
                     format!(
                         "{:?} is not a feature name: use lowercase letters, digits and _, starting with a letter",
@@ -80,10 +104,10 @@ impl Lab {
                 );
             }
             if self.features[..i].iter().any(|g| g.name == f.name) {
-                return invalid(at("name"), format!("{:?} appears twice", f.name));
+                p.add(at("name"), format!("{:?} appears twice", f.name));
             }
             if self.label_name() == Some(f.name.as_str()) {
-                return invalid(
+                p.add(
                     at("name"),
                     format!(
                         "{:?} is the lab's ground-truth label; the label is never a score input",
@@ -92,46 +116,46 @@ impl Lab {
                 );
             }
             if !f.weight.is_finite() {
-                return invalid(
+                p.add(
                     at("weight"),
                     format!("must be a finite number, got {}", f.weight),
                 );
             }
             match (&f.distribution, self.is_generated()) {
                 (None, true) => {
-                    return invalid(
+                    p.add(
                         at("distribution"),
                         "a generated lab needs each feature's distribution, e.g. \
                          { kind = \"beta\", a = 2.0, b = 4.0 }",
                     );
                 }
                 (Some(_), false) => {
-                    return invalid(
+                    p.add(
                         at("distribution"),
                         "a data lab scores the file's columns; remove the distribution",
                     );
                 }
                 (Some(d), true) => {
                     if let Err(problem) = d.check() {
-                        return invalid(at("distribution"), problem);
+                        p.add(at("distribution"), problem);
                     }
                 }
                 (None, false) => {}
             }
             if let Some(t) = &f.threat {
                 if self.labels.is_none() || !self.is_generated() {
-                    return invalid(
+                    p.add(
                         at("threat"),
                         "a threat distribution needs a generated lab with [labels]",
                     );
                 }
                 if let Err(problem) = t.check() {
-                    return invalid(at("threat"), problem);
+                    p.add(at("threat"), problem);
                 }
             }
         }
         if self.feature_index(&self.plot.x).is_none() {
-            return invalid(
+            p.add(
                 "plot.x",
                 format!(
                     "{:?} is not one of the lab's features ({})",
@@ -140,12 +164,11 @@ impl Lab {
                 ),
             );
         }
-        Ok(())
     }
 
-    fn validate_reflection(&self) -> Result<(), LabError> {
+    fn check_reflection(&self, p: &mut Problems) {
         if self.reflection.is_empty() {
-            return invalid(
+            p.add(
                 "reflection",
                 "list at least one field for the student to fill in, or leave the key out \
                  for the default fields",
@@ -153,27 +176,26 @@ impl Lab {
         }
         for (i, name) in self.reflection.iter().enumerate() {
             if !is_identifier(name) {
-                return invalid(
+                p.add(
                     format!("reflection[{i}]"),
                     format!("{name:?} is not a field name: use lowercase letters, digits and _"),
                 );
             }
             if self.reflection[..i].contains(name) {
-                return invalid(
+                p.add(
                     format!("reflection[{i}]"),
                     format!("{name:?} appears twice"),
                 );
             }
         }
-        Ok(())
     }
 
-    fn validate_labels(&self) -> Result<(), LabError> {
+    fn check_labels(&self, p: &mut Problems) {
         let Some(labels) = &self.labels else {
-            return Ok(());
+            return;
         };
         if !is_identifier(&labels.name) {
-            return invalid(
+            p.add(
                 "labels.name",
                 format!(
                     "{:?} is not a name: use lowercase letters, digits and _",
@@ -182,19 +204,19 @@ impl Lab {
             );
         }
         match (labels.prevalence, self.is_generated()) {
-            (None, true) => invalid(
+            (None, true) => p.add(
                 "labels.prevalence",
                 "a generated lab with labels needs the threats' base rate, e.g. prevalence = 0.03",
             ),
-            (Some(p), true) if !(0.0..=1.0).contains(&p) => invalid(
+            (Some(rate), true) if !(0.0..=1.0).contains(&rate) => p.add(
                 "labels.prevalence",
-                format!("must be between 0 and 1, got {p}"),
+                format!("must be between 0 and 1, got {rate}"),
             ),
-            (Some(_), false) => invalid(
+            (Some(_), false) => p.add(
                 "labels.prevalence",
                 "a data lab reads its labels from the file; remove prevalence",
             ),
-            _ => Ok(()),
+            _ => {}
         }
     }
 }
