@@ -355,6 +355,18 @@ fn reflect_check_holds_a_reflection_to_the_labs_fields() {
         assert_eq!(code, Some(1), "{expect}: {text}");
         assert!(found, "{expect}: {text}");
     }
+    // Another document with a reflection object, or another version, is not checked.
+    for (key, value) in [
+        ("format", "something".into()),
+        ("format_version", 99.into()),
+    ] {
+        let mut doc = filled.clone();
+        doc[key] = value;
+        std::fs::write(d.join("x.json"), doc.to_string()).unwrap();
+        let out = run(d, &["reflect", "check", "x.json"]);
+        assert_eq!(out.status.code(), Some(1), "{key}");
+        assert!(stderr(&out).contains("not"), "{key}: {}", stderr(&out));
+    }
 }
 
 const LAB_HEAD: &str = "title = \"T\"\nn = 50\nquantile = 0.8\n";

@@ -474,3 +474,25 @@ fn lab_check_reports_every_problem_at_once_with_its_place() {
             .success()
     );
 }
+
+#[test]
+fn a_large_run_printed_to_a_terminal_says_to_save_it() {
+    // `script` (util-linux, essential on Debian) gives the run a terminal as stdout.
+    let dir = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("anomaly-lab");
+    let command = format!("{} run --n 200000 --no-plot", bin.display());
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .output()
+        .expect("script(1) runs");
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains("save it with `> run.json`"),
+        "{}",
+        stdout(&out)
+    );
+    // Redirected, no note.
+    let out = run(dir.path(), &["run", "--n", "200000", "--no-plot"], &[]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("save it"));
+}

@@ -125,6 +125,21 @@ fn judge(path: &Path, lab_file: Option<&Path>) -> Result<Verdict> {
     let (name, text) = read_text(path)?;
     let doc: Value =
         serde_json::from_str(&text).with_context(|| format!("{name} is not valid JSON"))?;
+    if !doc.get("reflection").is_some_and(Value::is_object) {
+        bail!(
+            "{name} has no \"reflection\" object; check a file written by `compare --reflection`"
+        );
+    }
+    let format = doc.get("format").and_then(Value::as_str).unwrap_or("");
+    if format != reflection::FORMAT && format != crate::report::FORMAT {
+        bail!(
+            "{name} is not a reflection (\"format\": {format:?}); check a file written by \
+             `compare --reflection`"
+        );
+    }
+    if doc.get("format_version").and_then(Value::as_u64) != Some(1) {
+        bail!("{name} is not format version 1; this anomaly-lab reads version 1");
+    }
     // A reflection names its lab at the top; a run output in its params.
     let lab_id = doc
         .get("lab")
