@@ -1,7 +1,8 @@
 //! anomaly-lab: the Module 2 anomaly-detection lab as a library and a CLI.
 //!
 //! Computation ([`numpy`], [`stats`], [`run`], [`lab`]) is pure; [`report`] and [`plot`]
-//! render results to JSON and PNG bytes; only [`cli`] and [`fsx`] touch files and streams.
+//! render results to JSON and PNG bytes; [`cli`] and [`fsx`] touch files and streams, and
+//! [`memory`] reads the kernel's accounts (`/proc`, `/sys`) to refuse runs that cannot fit.
 //!
 //! ```
 //! use anomaly_lab::{lab::Lab, run::{RunConfig, simulate}};
