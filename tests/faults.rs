@@ -1,6 +1,9 @@
 //! Interrupting anomaly-lab at any moment never leaves a partial file: the target is the
 //! old file or the complete new one, and after Ctrl-C no temporary file is left behind.
 
+mod common;
+
+use common::is_complete_png;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -13,16 +16,6 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|name| name.ends_with(".tmp"))
         .collect()
-}
-
-fn is_complete_png(bytes: &[u8]) -> bool {
-    png::Decoder::new(std::io::Cursor::new(bytes))
-        .read_info()
-        .and_then(|mut r| {
-            let mut buf = vec![0; r.output_buffer_size()];
-            r.next_frame(&mut buf).map(|_| ())
-        })
-        .is_ok()
 }
 
 /// Starts a run that replaces `p.png`, sends `signal` after `delay`, waits for the end.

@@ -3,6 +3,8 @@
 //! leaves no file, memory refusals respect every limit, reflections are checked against
 //! the lab, lab ids stay plain names, and errors point at the right place.
 
+mod common;
+
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -15,6 +17,13 @@ fn bin(dir: &Path) -> Command {
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     bin(dir).args(args).output().unwrap()
+}
+
+/// a.json (the baseline) and b.json (quantile 0.9) in `dir`.
+fn write_pair(dir: &Path) {
+    std::fs::write(dir.join("a.json"), run(dir, &["run", "--no-plot"]).stdout).unwrap();
+    let q9 = run(dir, &["run", "--no-plot", "--quantile", "0.9"]).stdout;
+    std::fs::write(dir.join("b.json"), q9).unwrap();
 }
 
 fn stderr(out: &Output) -> String {
@@ -31,14 +40,7 @@ fn files(dir: &Path) -> Vec<String> {
 }
 
 fn decodes(path: &Path) -> bool {
-    let bytes = std::fs::read(path).unwrap();
-    png::Decoder::new(std::io::Cursor::new(bytes))
-        .read_info()
-        .and_then(|mut r| {
-            let mut buf = vec![0; r.output_buffer_size()];
-            r.next_frame(&mut buf).map(|_| ())
-        })
-        .is_ok()
+    common::is_complete_png(&std::fs::read(path).unwrap())
 }
 
 const UNIFORM_LAB: &str = r#"id = "wide"
@@ -130,9 +132,7 @@ fn special_files_are_never_replaced_or_opened_in_a_way_that_blocks() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     assert!(run(d, &["run", "--no-plot"]).status.success());
-    std::fs::write(d.join("a.json"), run(d, &["run", "--no-plot"]).stdout).unwrap();
-    let q9 = run(d, &["run", "--no-plot", "--quantile", "0.9"]).stdout;
-    std::fs::write(d.join("b.json"), q9).unwrap();
+    write_pair(d);
     let fifo = d.join("fifo.png");
     let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
     // SAFETY: a valid NUL-terminated path.
@@ -205,9 +205,7 @@ fn special_files_are_never_replaced_or_opened_in_a_way_that_blocks() {
 fn a_command_that_fails_to_print_writes_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("a.json"), run(d, &["run", "--no-plot"]).stdout).unwrap();
-    let q9 = run(d, &["run", "--no-plot", "--quantile", "0.9"]).stdout;
-    std::fs::write(d.join("b.json"), q9).unwrap();
+    write_pair(d);
     let before = files(d);
     let full = || {
         std::fs::OpenOptions::new()
@@ -292,9 +290,7 @@ fn memory_refusals_respect_the_address_space_limit_and_the_top_list() {
 fn reflect_check_holds_a_reflection_to_the_labs_fields() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("a.json"), run(d, &["run", "--no-plot"]).stdout).unwrap();
-    let q9 = run(d, &["run", "--no-plot", "--quantile", "0.9"]).stdout;
-    std::fs::write(d.join("b.json"), q9).unwrap();
+    write_pair(d);
     let out = run(
         d,
         &["compare", "a.json", "b.json", "--reflection", "r.json"],
@@ -538,9 +534,7 @@ fn running_out_of_memory_anywhere_ends_cleanly_with_exit_2() {
 fn outputs_that_cannot_be_written_are_refused_before_any_result() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("a.json"), run(d, &["run", "--no-plot"]).stdout).unwrap();
-    let q9 = run(d, &["run", "--no-plot", "--quantile", "0.9"]).stdout;
-    std::fs::write(d.join("b.json"), q9).unwrap();
+    write_pair(d);
     let before = files(d);
     let long = format!("{}.png", "a".repeat(300));
     let long_csv = format!("{}.csv", "e".repeat(300));

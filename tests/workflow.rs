@@ -13,6 +13,14 @@ fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     c.output().unwrap()
 }
 
+/// a.json (the baseline) and b.json (quantile 0.9) in `dir`.
+fn write_pair(dir: &Path) {
+    let a = run(dir, &["run", "--no-plot"], &[]).stdout;
+    let b = run(dir, &["run", "--no-plot", "--quantile", "0.9"], &[]).stdout;
+    std::fs::write(dir.join("a.json"), a).unwrap();
+    std::fs::write(dir.join("b.json"), b).unwrap();
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -90,10 +98,7 @@ fn dash_n_is_short_for_the_number_of_cases() {
 fn color_is_a_choice_beside_no_color() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let a = run(d, &["run", "--no-plot"], &[]).stdout;
-    let b = run(d, &["run", "--no-plot", "--quantile", "0.9"], &[]).stdout;
-    std::fs::write(d.join("a.json"), a).unwrap();
-    std::fs::write(d.join("b.json"), b).unwrap();
+    write_pair(d);
     let table = |extra: &[&str], env: &[(&str, &str)]| {
         let mut args = vec!["compare", "a.json", "b.json"];
         args.extend(extra);
@@ -163,10 +168,7 @@ fn smaller_stumbles_get_plain_answers() {
 fn reflection_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let a = run(d, &["run", "--no-plot"], &[]).stdout;
-    let b = run(d, &["run", "--no-plot", "--quantile", "0.9"], &[]).stdout;
-    std::fs::write(d.join("a.json"), a).unwrap();
-    std::fs::write(d.join("b.json"), b).unwrap();
+    write_pair(d);
     let out = run(
         d,
         &["compare", "a.json", "b.json", "--reflection", "r.json"],

@@ -8,13 +8,7 @@ use crate::lab::{Distribution, Lab};
 
 /// A distribution as `--dist` writes it ("gamma:3,1.5").
 fn as_flag(d: &Distribution) -> String {
-    let (kind, p1, p2) = match *d {
-        Distribution::Beta { a, b } => ("beta", a, b),
-        Distribution::Uniform { low, high } => ("uniform", low, high),
-        Distribution::Normal { mean, sd } => ("normal", mean, sd),
-        Distribution::Gamma { shape, scale } => ("gamma", shape, scale),
-        Distribution::Lognormal { mean, sigma } => ("lognormal", mean, sigma),
-    };
+    let (kind, p1, p2) = d.parts();
     format!("{kind}:{p1},{p2}")
 }
 

@@ -124,12 +124,6 @@ fn flatten_params(p: &Params) -> Vec<(String, Value, String)> {
 
 /// "beta(2, 4)", the way a student would write it.
 pub fn describe(d: &Distribution) -> String {
-    let (kind, p1, p2) = match *d {
-        Distribution::Beta { a, b } => ("beta", a, b),
-        Distribution::Uniform { low, high } => ("uniform", low, high),
-        Distribution::Normal { mean, sd } => ("normal", mean, sd),
-        Distribution::Gamma { shape, scale } => ("gamma", shape, scale),
-        Distribution::Lognormal { mean, sigma } => ("lognormal", mean, sigma),
-    };
+    let (kind, p1, p2) = d.parts();
     format!("{kind}({}, {})", number(p1), number(p2))
 }

@@ -49,6 +49,17 @@ impl Scale {
 }
 
 impl Distribution {
+    /// Its kind as the lab format names it, and its two parameters in numpy's order.
+    pub fn parts(&self) -> (&'static str, f64, f64) {
+        match *self {
+            Distribution::Beta { a, b } => ("beta", a, b),
+            Distribution::Uniform { low, high } => ("uniform", low, high),
+            Distribution::Normal { mean, sd } => ("normal", mean, sd),
+            Distribution::Gamma { shape, scale } => ("gamma", shape, scale),
+            Distribution::Lognormal { mean, sigma } => ("lognormal", mean, sigma),
+        }
+    }
+
     /// Checks the parameters numpy would reject, plus non-finite ones numpy would let through
     /// into NaN scores. Returns what is wrong, in words.
     pub fn check(&self) -> Result<(), String> {

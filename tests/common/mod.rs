@@ -1,4 +1,5 @@
-//! Shared helpers for the parity tests: fixture loading and bit-pattern decoding.
+//! Shared helpers for the integration tests: fixture loading, bit-pattern decoding, the
+//! labs, the run flags and PNG checks.
 #![allow(dead_code)]
 
 use anomaly_lab::lab::{Distribution, Lab};
@@ -192,4 +193,15 @@ impl Expected {
             Err(format!("got {got:?}\nwant {want:?}"))
         }
     }
+}
+
+/// Whether `bytes` decode as a whole PNG image (not a truncated or foreign file).
+pub fn is_complete_png(bytes: &[u8]) -> bool {
+    png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .and_then(|mut r| {
+            let mut buf = vec![0; r.output_buffer_size()];
+            r.next_frame(&mut buf).map(|_| ())
+        })
+        .is_ok()
 }
