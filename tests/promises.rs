@@ -439,6 +439,11 @@ fn following_the_guide_never_replaces_the_baselines_picture() {
         &["run", "--seed", "2", "--weights", "severity=0.4"][..],
         &["run", "--seed", "2", "--beta", "exposure=3,3"][..],
         &["run", "--seed", "2", "--threshold", "0.5"][..],
+        &["run", "--seed", "2", "--threshold", "-0.5"][..],
+        &["run", "--seed", "2", "--weights", "severity=-0.4"][..],
+        &["run", "--seed", "2", "-n", "200"][..],
+        &["run", "--seed", "2", "--decorate"][..],
+        &["run", "--seed", "2", "--plot-x", "exposure"][..],
     ] {
         let out = run(d, args);
         assert!(out.status.success(), "{args:?}");
@@ -448,7 +453,22 @@ fn following_the_guide_never_replaces_the_baselines_picture() {
         assert!(d.join(plot).is_file(), "{args:?}: {plot}");
     }
     assert_eq!(std::fs::read(d.join("module2-plot.png")).unwrap(), baseline);
-    assert_eq!(files(d).len(), 5, "{:?}", files(d));
+    assert_eq!(
+        files(d).len(),
+        10,
+        "every picture has its own name: {:?}",
+        files(d)
+    );
+    // Two bare data runs with different weights draw two pictures.
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/lab/kdd_smtp.csv.gz");
+    for weights in ["src_bytes=0.5,dst_bytes=0.3", "src_bytes=-1"] {
+        assert!(
+            run(d, &["run", "--data", data, "--weights", weights])
+                .status
+                .success()
+        );
+    }
+    assert_eq!(files(d).len(), 12, "{:?}", files(d));
 }
 
 #[test]

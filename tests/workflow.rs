@@ -498,3 +498,33 @@ fn a_large_run_printed_to_a_terminal_says_to_save_it() {
     let out = run(dir.path(), &["run", "--n", "200000", "--no-plot"], &[]);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("save it"));
 }
+
+#[test]
+fn lab_check_names_every_wrong_type_and_a_borrowed_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = "id = \"t\"\ntitle = \"T\"\nseed = -4\ntop_k = \"eight\"\nunit_score = \"yes\"\n\
+                reflection = \"a\"\n[[features]]\nname = \"x\"\nweight = \"w\"\nscale = \"log\"\n\
+                distribution = { kind = \"beta\", a = \"one\", b = 2.0 }\n";
+    std::fs::write(d.join("t.toml"), text).unwrap();
+    let out = stdout(&run(d, &["lab", "check", "t.toml"], &[]));
+    for line in [
+        "t.toml:3:8: seed: -4 is not a whole number",
+        "t.toml:4:9: top_k: \"eight\" is not a whole number",
+        "t.toml:5:14: unit_score: \"yes\" is not true or false",
+        "t.toml:6:14: reflection: \"a\" is not a list of names",
+        "t.toml:9:10: features[0].weight: \"w\" is not a number",
+        "t.toml:10:9: features[0].scale: \"log\" is not",
+        "t.toml:11:37: features[0].distribution.a: \"one\" is not a number",
+        "t.toml: 7 problems",
+    ] {
+        assert!(out.contains(line), "{line}\n{out}");
+    }
+    let spoof = "id = \"module2\"\ntitle = \"T\"\n[[features]]\nname = \"x\"\nweight = 1.0\n\
+                 distribution = { kind = \"beta\", a = 1.0, b = 2.0 }\n";
+    std::fs::write(d.join("s.toml"), spoof).unwrap();
+    let out = run(d, &["lab", "check", "s.toml"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("s.toml:1:1: id: \"module2\" is the built-in lab's"));
+    assert!(run(d, &["lab", "check", "telemetry"], &[]).status.success());
+}

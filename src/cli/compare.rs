@@ -132,6 +132,12 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         pending.push(output.stage(&png)?);
     }
     output::commit_around(pending, || fsx::print_stdout(&text))?;
+    if let Some(path) = &args.plot {
+        say!(
+            "wrote {}: the after-run, with the cases that moved ringed",
+            path.display()
+        );
+    }
     if let Some(path) = &args.reflection {
         say!(
             "wrote {}: fill in the empty fields, then run `anomaly-lab reflect check {}`",

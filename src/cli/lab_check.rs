@@ -64,9 +64,79 @@ struct Finder<'t> {
     found: Vec<((usize, usize), String)>,
 }
 
+/// What a key's value must be.
+#[derive(Clone, Copy)]
+enum Kind {
+    Text,
+    Count,
+    Number,
+    Flag,
+    Texts,
+    Scale,
+}
+
+/// The kind of each known key that holds a plain value (tables are walked instead).
+fn kind_of(key: &str, in_distribution: bool) -> Option<Kind> {
+    if in_distribution {
+        return Some(if key == "kind" {
+            Kind::Text
+        } else {
+            Kind::Number
+        });
+    }
+    Some(match key {
+        "id" | "title" | "review_note" | "x" | "x_label" | "y_label" | "name" | "file" => {
+            Kind::Text
+        }
+        "seed" | "n" | "top_k" => Kind::Count,
+        "quantile" | "threshold" | "prevalence" | "weight" => Kind::Number,
+        "unit_score" | "decorations" => Kind::Flag,
+        "reflection" => Kind::Texts,
+        "scale" => Kind::Scale,
+        _ => return None,
+    })
+}
+
 impl Finder<'_> {
     fn add(&mut self, offset: usize, message: String) {
         self.found.push((position(self.text, offset), message));
+    }
+
+    /// Wrong types among `table`'s values, each named with what it must be.
+    fn types(&mut self, table: &DeTable, path: &str, in_distribution: bool) {
+        for (key, value) in table.iter() {
+            let name = key.get_ref();
+            let Some(kind) = kind_of(name, in_distribution) else {
+                continue;
+            };
+            let v = value.get_ref();
+            let wrong = match kind {
+                Kind::Text => (!v.is_str()).then_some("text in quotes"),
+                Kind::Count => {
+                    let ok = v.as_integer().is_some_and(|i| !i.as_str().starts_with('-'));
+                    (!ok).then_some("a whole number, 0 or more")
+                }
+                Kind::Number => (!(v.is_integer() || v.is_float())).then_some("a number"),
+                Kind::Flag => (!v.is_bool()).then_some("true or false"),
+                Kind::Texts => {
+                    let ok = v
+                        .as_array()
+                        .is_some_and(|a| a.iter().all(|x| x.get_ref().is_str()));
+                    (!ok).then_some("a list of names in quotes, e.g. [\"interpretation\"]")
+                }
+                Kind::Scale => {
+                    let ok = matches!(v.as_str(), Some("none" | "zscore" | "minmax"));
+                    (!ok).then_some("\"none\", \"zscore\" or \"minmax\"")
+                }
+            };
+            if let Some(must) = wrong {
+                let text = self.text[value.span()].trim();
+                self.add(
+                    value.span().start,
+                    format!("{path}{name}: {text} is not {must}"),
+                );
+            }
+        }
     }
 
     /// Unknown keys of `table` (at `path`) and missing `required` ones.
@@ -115,6 +185,7 @@ impl Finder<'_> {
             Some(params) => {
                 let known = ["kind", params[0], params[1]];
                 self.keys(table, value.span().start, &format!("{path}."), &known, &params);
+                self.types(table, &format!("{path}."), true);
             }
         }
     }
@@ -123,8 +194,15 @@ impl Finder<'_> {
 /// Checks the file; prints every problem (exit 1) or what the lab is (exit 0).
 pub fn check(args: &CheckArgs) -> Result<ExitCode> {
     let name = args.file.display().to_string();
-    let text = crate::fsx::read_limited(&args.file, crate::fsx::LAB_FILE_LIMIT)
-        .with_context(|| format!("cannot read lab file {name}"))?;
+    // A built-in lab by name, as --lab takes it.
+    let builtin = crate::lab::BUILT_IN
+        .iter()
+        .find(|(id, _, _)| *id == name && !args.file.exists());
+    let text = match builtin {
+        Some((_, text, _)) => text.to_string(),
+        None => crate::fsx::read_limited(&args.file, crate::fsx::LAB_FILE_LIMIT)
+            .with_context(|| format!("cannot read lab file {name}"))?,
+    };
     let root = match DeTable::parse(&text) {
         Ok(root) => root,
         Err(e) => {
@@ -138,6 +216,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
     };
     let top = root.get_ref();
     finder.keys(top, 0, "", &TOP, &["id", "title", "features"]);
+    finder.types(top, "", false);
     for (key, value) in top.iter() {
         match (key.get_ref().as_ref(), value.get_ref()) {
             ("plot", DeValue::Table(t)) => finder.keys(t, value.span().start, "plot.", &PLOT, &[]),
@@ -154,6 +233,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
                     };
                     let path = format!("features[{i}].");
                     finder.keys(t, item.span().start, &path, &FEATURE, &["name", "weight"]);
+                    finder.types(t, &path, false);
                     for (k, v) in t.iter() {
                         if matches!(k.get_ref().as_ref(), "distribution" | "threat") {
                             finder.distribution(v, &format!("features[{i}].{}", k.get_ref()));
@@ -173,6 +253,14 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
             Ok(lab) => {
+                if builtin.is_none()
+                    && let Some(spoof) = super::resolve::borrowed_id(&lab, &text)
+                {
+                    found.push((
+                        crate::lab::locate_field(&text, "id").unwrap_or((1, 1)),
+                        spoof,
+                    ));
+                }
                 for problem in lab.located_problems(&text) {
                     if let LabError::Invalid { field, problem, at } = problem {
                         found.push((at.unwrap_or((1, 1)), format!("{field}: {problem}")));

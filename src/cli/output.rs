@@ -131,8 +131,11 @@ pub fn default_name(lab_id: &str, changes: &[String], kind: &str) -> PathBuf {
         return PathBuf::from(format!("{lab_id}-{kind}.png"));
     }
     let mut slug = String::new();
+    // A minus sign is kept (after the separator: "severity--0.4"), so -0.4 and 0.4 differ.
     for c in changes.join(" ").chars() {
-        let keep = c.is_ascii_alphanumeric() || matches!(c, '.' | '_');
+        let keep = c.is_ascii_alphanumeric()
+            || matches!(c, '.' | '_')
+            || (c == '-' && slug.ends_with('-'));
         if keep {
             slug.push(c);
         } else if !slug.is_empty() && !slug.ends_with('-') {
@@ -140,6 +143,9 @@ pub fn default_name(lab_id: &str, changes: &[String], kind: &str) -> PathBuf {
         }
     }
     let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        return PathBuf::from(format!("{lab_id}-{kind}.png"));
+    }
     // A long list of changes keeps its start and a hash of the whole, to stay unique.
     let slug = if slug.len() > 80 {
         let hash = xxhash_rust::xxh3::xxh3_64(slug.as_bytes());

@@ -36,8 +36,8 @@ pub fn rebuild(p: &Params, lab_file: Option<&Path>, flag: &str) -> Result<Resolv
     };
     if lab.id != p.lab {
         let problem = format!(
-            "the file is lab {:?}, but the runs are of lab {:?}",
-            lab.id, p.lab
+            "the runs are of lab {:?}, but the lab file given is lab {:?}",
+            p.lab, lab.id
         );
         return Err(crate::error::UsageError::new("--lab", problem).into());
     }

@@ -43,8 +43,10 @@ pub enum Facts {
     Verified,
     /// These fields no longer match: (field, the file's text, the runs' text).
     Wrong(Vec<(String, String, String)>),
-    /// Not recomputed, and why.
+    /// Not recomputed, and why: the check fails until it can be done (`--lab`).
     NotChecked(String),
+    /// A run output, not a reflection: it states no facts.
+    NotApplicable,
 }
 
 /// One file's verdict.
@@ -57,7 +59,7 @@ struct Verdict {
 
 impl Verdict {
     fn passes(&self) -> bool {
-        self.audit.complete() && !matches!(self.facts, Facts::Wrong(_))
+        self.audit.complete() && matches!(self.facts, Facts::Verified | Facts::NotApplicable)
     }
 }
 
@@ -67,7 +69,7 @@ const FACT_FIELDS: [&str; 3] = ["what_changed", "metric_before", "metric_after"]
 /// Recomputes a reflection's two runs and compares the facts it holds with theirs.
 pub fn check_facts(doc: &Value, lab_file: Option<&Path>) -> Facts {
     if doc.get("format").and_then(Value::as_str) != Some(reflection::FORMAT) {
-        return Facts::NotChecked("a run output, not a reflection".into());
+        return Facts::NotApplicable;
     }
     let params = |key: &str| serde_json::from_value(doc.get(key).cloned().unwrap_or(Value::Null));
     let (Ok(before), Ok(after)) = (params("before"), params("after")) else {
@@ -277,6 +279,9 @@ fn detail(v: &Verdict) -> String {
         Facts::NotChecked(why) => {
             text.push_str(&format!("{name}: facts not checked: {why}\n"));
         }
+        Facts::NotApplicable => {
+            text.push_str(&format!("{name}: a run output: no facts to check\n"));
+        }
     }
     text
 }
@@ -299,6 +304,7 @@ fn row(v: &Verdict) -> [String; 4] {
             format!("wrong: {}", fields.join(" "))
         }
         Facts::NotChecked(why) => format!("not checked: {}", why.replace(['\n', '\r'], " ")),
+        Facts::NotApplicable => "none (a run output)".to_string(),
     };
     let complete = if a.complete() { "yes" } else { "no" };
     [v.name.clone(), complete.into(), unfilled.join(" "), facts]

@@ -160,7 +160,10 @@ pub fn show(args: &ShowArgs) -> Result<()> {
     let comparison = match (params("before"), params("after")) {
         (Ok(b), Ok(a)) => recompute(&b, args.lab.as_deref(), "--lab")
             .and_then(|b| Ok((b, recompute(&a, args.lab.as_deref(), "--lab")?)))
-            .and_then(|(b, a)| Ok(compare::compare(&b, &a)?)),
+            .and_then(|(b, a)| {
+                let cmp = compare::compare(&b, &a)?;
+                super::redraw::settle(cmp, &b, &a, args.lab.as_deref())
+            }),
         _ => Err(anyhow::anyhow!(
             "its before/after parameters are incomplete"
         )),

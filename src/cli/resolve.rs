@@ -49,20 +49,24 @@ pub fn load_lab(arg: Option<&Path>) -> Result<(Lab, Option<PathBuf>)> {
         .with_context(|| format!("cannot read lab file {}", path.display()))?;
     let lab = Lab::from_toml(&text)
         .with_context(|| format!("lab file {} is not a valid lab", path.display()))?;
-    // A built-in lab's id names that lab in every run; another lab may not take it (its
-    // runs would compare, plot and check as the built-in's).
-    if let Some((_, builtin, _)) = lab::BUILT_IN.iter().find(|(id, _, _)| *id == lab.id)
-        && *builtin != text
-    {
-        bail!(
-            "lab file {}: id {:?} is the built-in lab's; give this lab its own id \
-             (a copy of a built-in lab that you changed is a new lab)",
-            path.display(),
-            lab.id
-        );
+    if let Some(problem) = borrowed_id(&lab, &text) {
+        bail!("lab file {}: {problem}", path.display());
     }
     let dir = path.parent().map(Path::to_path_buf);
     Ok((lab, dir))
+}
+
+/// A built-in lab's id names that lab in every run; another lab may not take it (its runs
+/// would compare, plot and check as the built-in's). The built-in's own file is that lab.
+pub fn borrowed_id(lab: &Lab, text: &str) -> Option<String> {
+    let (_, builtin, _) = lab::BUILT_IN.iter().find(|(id, _, _)| *id == lab.id)?;
+    (*builtin != text).then(|| {
+        format!(
+            "id: {:?} is the built-in lab's; give this lab its own id (a copy of a built-in \
+             lab that you changed is a new lab)",
+            lab.id
+        )
+    })
 }
 
 /// Applies the flags to the lab.
@@ -165,7 +169,10 @@ pub fn resolve(args: &RunArgs) -> Result<Resolved> {
     let lab_default = (args.data.is_none() || args.lab.is_some()).then(|| {
         let mut d = RunConfig::from_lab(as_written);
         d.lab.data.clone_from(&cfg.lab.data);
-        d.n = cfg.n;
+        // A data run's n is its file's row count, not a change.
+        if data_run {
+            d.n = cfg.n;
+        }
         d
     });
     Ok(Resolved {

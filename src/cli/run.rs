@@ -110,9 +110,10 @@ pub fn run(args: &RunArgs) -> Result<()> {
         .map(|d| crate::compare::changes_from_lab(d, &resolved.cfg))
         .unwrap_or_default();
     let plot_path = (!args.no_plot).then(|| {
-        args.plot
-            .clone()
-            .unwrap_or_else(|| output::default_name(&resolved.cfg.lab.id, &changes, "plot"))
+        args.plot.clone().unwrap_or_else(|| {
+            let parts = picture_parts(args, &resolved.cfg, &changes);
+            output::default_name(&resolved.cfg.lab.id, &parts, "plot")
+        })
     });
     if resolved.data.is_none() {
         let cfg = &resolved.cfg;
@@ -180,6 +181,34 @@ pub fn run(args: &RunArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// What tells this run's picture apart from others of its lab: the changes from the lab
+/// and, where they change the picture alone, `--plot-x` and `--decorate`; a bare `--data`
+/// run (no lab to differ from) names its file and weights.
+pub fn picture_parts(args: &RunArgs, cfg: &RunConfig, changes: &[String]) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let (Some(file), None) = (&args.data, &args.lab) {
+        let name = file
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        parts.push(
+            name.trim_end_matches(".gz")
+                .trim_end_matches(".csv")
+                .to_string(),
+        );
+        for f in &cfg.lab.features {
+            parts.push(format!("{} {}", f.name, crate::readable::number(f.weight)));
+        }
+    }
+    parts.extend(changes.iter().cloned());
+    if let Some(x) = &args.plot_x {
+        parts.push(format!("x {x}"));
+    }
+    if args.decorate {
+        parts.push("decorated".into());
+    }
+    parts
 }
 
 /// Generates or reads the cases and computes the run.

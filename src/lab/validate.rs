@@ -74,17 +74,14 @@ impl Lab {
         if self.n == 0 {
             p.add("n", "must be at least 1");
         }
-        match (self.quantile, self.threshold) {
-            (Some(_), Some(_)) => {
-                p.add("threshold", "give either quantile or threshold, not both");
-            }
-            (Some(q), None) if !(0.0..=1.0).contains(&q) => {
-                p.add("quantile", format!("must be between 0 and 1, got {q}"));
-            }
-            (None, Some(t)) if !t.is_finite() => {
-                p.add("threshold", format!("must be a finite number, got {t}"));
-            }
-            _ => {}
+        if self.quantile.is_some() && self.threshold.is_some() {
+            p.add("threshold", "give either quantile or threshold, not both");
+        }
+        if let Some(q) = self.quantile.filter(|q| !(0.0..=1.0).contains(q)) {
+            p.add("quantile", format!("must be between 0 and 1, got {q}"));
+        }
+        if let Some(t) = self.threshold.filter(|t| !t.is_finite()) {
+            p.add("threshold", format!("must be a finite number, got {t}"));
         }
     }
 
