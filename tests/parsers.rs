@@ -68,6 +68,37 @@ proptest! {
     }
 
     #[test]
+    fn any_lab_text_gets_every_problem_without_a_panic(text in ".{0,400}") {
+        // What `lab check` does: parse leniently, then list every rule broken.
+        if let Ok(lab) = Lab::from_toml_unchecked(&text) {
+            let _ = lab.located_problems(&text);
+        }
+    }
+
+    #[test]
+    fn setting_a_reflection_field_keeps_the_document_json(
+        prefix in "[ \t\n]{0,3}",
+        key in "[a-z_\"\\\\ ]{0,12}",
+        value in ".{0,40}",
+        noise in "[{}\\[\\],:\"\\\\a-z0-9 ]{0,30}",
+    ) {
+        use anomaly_lab::reflection::edit::set_field;
+        prop_assume!(key != "odd" && key != "interpretation");
+        let doc = serde_json::json!({"format": "anomaly-lab/reflection", "reflection": {
+            "interpretation": "", "odd": noise.clone(), key.clone(): "x"}});
+        let text = format!("{prefix}{}", serde_json::to_string_pretty(&doc).unwrap());
+        let edited = set_field(&text, "interpretation", &value).expect("a reflection edits");
+        let back: serde_json::Value = serde_json::from_str(&edited).unwrap();
+        prop_assert_eq!(back["reflection"]["interpretation"].as_str(), Some(value.as_str()));
+        prop_assert_eq!(&back["reflection"]["odd"], &serde_json::Value::from(noise.clone()));
+        // On arbitrary text: an edited document, or None; never a panic or broken JSON.
+        let mangled = format!("{{\"reflection\": {{{noise}}}}}");
+        if let Some(out) = set_field(&mangled, "interpretation", &value) {
+            prop_assert!(serde_json::from_str::<serde_json::Value>(&out).is_ok());
+        }
+    }
+
+    #[test]
     fn any_value_in_any_run_field_is_a_run_or_an_error(pick in 0usize..400, value in nasty(), cut in 0usize..4000) {
         let json = run_json();
         let mut count = 0;
@@ -99,7 +130,8 @@ proptest! {
 
     #[test]
     fn any_flag_value_runs_or_fails_cleanly(flag in prop::sample::select(vec![
-        "--seed", "--n", "--quantile", "--threshold", "--weights", "--beta", "--top", "--plot", "--lab",
+        "--seed", "--n", "--quantile", "--threshold", "--weights", "--beta", "--dist", "--top",
+        "--plot", "--lab",
     ]), value in nasty()) {
         // An OS argument cannot hold a NUL byte; the shell could never pass one.
         prop_assume!(!value.contains('\0'));
