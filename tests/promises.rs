@@ -671,3 +671,27 @@ fn small_stumbles_in_values_and_help() {
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+#[test]
+fn a_data_lab_refuses_keys_that_only_generated_labs_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let kdd =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/lab/kdd.toml")).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/lab/kdd_smtp.csv.gz"),
+        d.join("kdd_smtp.csv.gz"),
+    )
+    .unwrap();
+    for key in ["seed = 3", "n = 500"] {
+        let text = kdd.replace("id = \"kdd\"", &format!("id = \"mine\"\n{key}"));
+        std::fs::write(d.join("mine.toml"), text).unwrap();
+        let out = run(d, &["run", "--lab", "mine.toml", "--no-plot"]);
+        assert_eq!(out.status.code(), Some(1), "{key}");
+        assert!(
+            stderr(&out).contains("a data lab scores its file"),
+            "{key}: {}",
+            stderr(&out)
+        );
+    }
+}

@@ -169,9 +169,25 @@ impl Lab {
         Ok(lab)
     }
 
-    /// Every problem of [`Lab::problems`], with its line and column in `text`.
+    /// Every problem of [`Lab::problems`], with its line and column in `text`; and keys
+    /// that have defaults but no meaning in this lab (a data lab's `seed` and `n`), which
+    /// only the text can tell were written.
     pub fn located_problems(&self, text: &str) -> Vec<LabError> {
-        self.problems()
+        let mut problems = self.problems();
+        if !self.is_generated() {
+            for key in ["seed", "n"] {
+                if let Some(at) = locate(text, key) {
+                    problems.push(LabError::Invalid {
+                        field: key.into(),
+                        problem: "a data lab scores its file's rows, so it draws no cases: \
+                                  remove this key"
+                            .into(),
+                        at: Some(at),
+                    });
+                }
+            }
+        }
+        problems
             .into_iter()
             .map(|e| match e {
                 LabError::Invalid { field, problem, .. } => {
