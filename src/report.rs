@@ -341,6 +341,49 @@ pub fn parse_run(name: &str, text: &str) -> anyhow::Result<RunReport> {
     Ok(run)
 }
 
+impl Params {
+    /// What a run with these parameters needs, as `run` checks its flags: at least one
+    /// case, a cut in range, finite weights, valid distributions for every feature of a
+    /// generated run.
+    pub fn check(&self) -> Result<(), String> {
+        if self.n == 0 {
+            return Err("n is 0; a run has at least one case".into());
+        }
+        match (self.quantile, self.threshold) {
+            (Some(q), None) if (0.0..=1.0).contains(&q) => {}
+            (None, Some(t)) if t.is_finite() => {}
+            _ => return Err("it needs a quantile from 0 to 1 or a finite threshold".into()),
+        }
+        if self.weights.0.is_empty() {
+            return Err("it has no weights".into());
+        }
+        if let Some((name, w)) = self.weights.0.iter().find(|(_, w)| !w.is_finite()) {
+            return Err(format!("weight {name} is {w}, not a finite number"));
+        }
+        for (name, d) in self
+            .distributions
+            .0
+            .iter()
+            .chain(&self.threat_distributions.0)
+        {
+            d.check()
+                .map_err(|e| format!("distribution of {name}: {e}"))?;
+        }
+        if self.seed.is_some() {
+            let names = self.weights.0.iter().map(|(k, _)| k);
+            if !names.eq(self.distributions.0.iter().map(|(k, _)| k)) {
+                return Err(
+                    "a generated run needs a distribution for every weighted feature".into(),
+                );
+            }
+        }
+        if let Some(p) = self.prevalence.filter(|p| !(0.0..=1.0).contains(p)) {
+            return Err(format!("prevalence {p} is not between 0 and 1"));
+        }
+        Ok(())
+    }
+}
+
 impl RunReport {
     /// The parts of a run that must agree with each other.
     fn check_consistent(&self) -> Result<(), String> {
@@ -380,11 +423,7 @@ impl RunReport {
                 "params must have either a seed (generated) or data (a scored file)".into(),
             );
         }
-        match (self.params.quantile, self.params.threshold) {
-            (Some(q), None) if (0.0..=1.0).contains(&q) => {}
-            (None, Some(t)) if t.is_finite() => {}
-            _ => return Err("params needs a quantile from 0 to 1 or a finite threshold".into()),
-        }
+        self.params.check().map_err(|e| format!("params: {e}"))?;
         // Names are printed to terminals: no control characters (escape sequences) in them.
         let p = &self.params;
         let mut texts: Vec<&str> = vec![&p.lab, &p.tool_version];

@@ -695,3 +695,100 @@ fn a_data_lab_refuses_keys_that_only_generated_labs_use() {
         );
     }
 }
+
+#[test]
+fn reflections_read_from_files_are_checked_not_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A data-run reflection checks without a panic, and its facts verify.
+    std::fs::write(d.join("d.csv"), "a,b\n1,2\n3,4\n5,6\n7,1\n").unwrap();
+    for (name, w) in [("d1.json", "a=1"), ("d2.json", "a=2,b=1")] {
+        let out = run(d, &["run", "--data", "d.csv", "--weights", w, "--no-plot"]);
+        std::fs::write(d.join(name), out.stdout).unwrap();
+    }
+    run(
+        d,
+        &["compare", "d1.json", "d2.json", "--reflection", "dr.json"],
+    );
+    let out = run(d, &["reflect", "check", "dr.json"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "three fields are empty: {text}");
+    assert!(text.contains("match the two runs"), "{text}");
+    // A data file named in a hand-in is never quoted back.
+    let planted = std::fs::read_to_string(d.join("dr.json"))
+        .unwrap()
+        .replace("\"d.csv\"", "\"/etc/passwd\"");
+    std::fs::write(d.join("planted.json"), planted).unwrap();
+    let out = run(d, &["reflect", "check", "planted.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("root"),
+        "file content leaked"
+    );
+    // Impossible parameters: refused, not computed (n = 0 used to panic).
+    write_pair(d);
+    run(
+        d,
+        &["compare", "a.json", "b.json", "--reflection", "r.json"],
+    );
+    let r = std::fs::read_to_string(d.join("r.json")).unwrap();
+    for (from, to) in [("\"n\": 96", "\"n\": 0"), ("\"a\": 2.0", "\"a\": -5.0")] {
+        std::fs::write(d.join("x.json"), r.replacen(from, to, 1)).unwrap();
+        let out = run(d, &["reflect", "check", "x.json"]);
+        assert_eq!(out.status.code(), Some(1), "{to}: {}", stderr(&out));
+        // show prints the answers, and says why the tables are left out.
+        let out = run(d, &["reflect", "show", "x.json"]);
+        assert_eq!(out.status.code(), Some(0), "{to}: {}", stderr(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("cannot be run"),
+            "{to}"
+        );
+    }
+    // Its lab and its runs' lab must agree; a run output is no hand-in.
+    std::fs::write(
+        d.join("x.json"),
+        r.replacen("\"lab\": \"module2\"", "\"lab\": \"foo\"", 1),
+    )
+    .unwrap();
+    assert!(stderr(&run(d, &["reflect", "check", "x.json"])).contains("inconsistent"));
+    assert_eq!(
+        run(d, &["reflect", "check", "a.json"]).status.code(),
+        Some(1)
+    );
+    // A byte-order mark is fine; a fact that is not text is wrong.
+    std::fs::write(d.join("x.json"), format!("\u{FEFF}{r}")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&run(d, &["reflect", "check", "x.json"]).stdout).contains("match")
+    );
+    let v = r.replace(
+        "\"what_changed\": \"quantile 0.8 -> 0.9\"",
+        "\"what_changed\": 5",
+    );
+    std::fs::write(d.join("x.json"), v).unwrap();
+    let text =
+        String::from_utf8_lossy(&run(d, &["reflect", "check", "x.json"]).stdout).into_owned();
+    assert!(text.contains("what_changed does not match"), "{text}");
+    // - is never a file to write; a document without a reflection object is not edited.
+    for args in [
+        &["reflect", "set", "-", "interpretation", "x"][..],
+        &["compare", "a.json", "b.json", "--reflection", "-"][..],
+        &["run", "--export", "-"][..],
+    ] {
+        assert_eq!(run(d, args).status.code(), Some(2), "{args:?}");
+    }
+    std::fs::write(
+        d.join("bare.json"),
+        "{\"format\": \"anomaly-lab/reflection\", \"format_version\": 1}",
+    )
+    .unwrap();
+    assert_eq!(
+        run(d, &["reflect", "set", "bare.json", "interpretation", "x"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert!(!d.join("-").exists());
+    // A lab file given to compare must load.
+    let out = run(d, &["compare", "a.json", "b.json", "--lab", "missing.toml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}

@@ -78,12 +78,40 @@ fn completions_and_the_manual_page_come_from_the_command_definition() {
     }
     let out = run(dir.path(), &["completions", "tcsh"], &[]);
     assert_eq!(out.status.code(), Some(2));
+    // Bash completes flags and subcommands after a subcommand (bash is on every Debian).
+    let script = stdout(&run(dir.path(), &["completions", "bash"], &[]));
+    std::fs::write(dir.path().join("c.bash"), script).unwrap();
+    for (words, expect) in [("run --qua", "--quantile"), ("reflect s", "set show")] {
+        let probe = format!(
+            "source ./c.bash; COMP_WORDS=(anomaly-lab {words}); COMP_CWORD=2; \
+             COMP_LINE='anomaly-lab {words}'; COMP_POINT=${{#COMP_LINE}}; \
+             _anomaly__lab anomaly-lab {} {}; echo \"${{COMPREPLY[@]}}\"",
+            words.split(' ').nth(1).unwrap(),
+            words.split(' ').next().unwrap()
+        );
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(probe)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(stdout(&out).trim(), expect, "{words}");
+    }
     let page = stdout(&run(dir.path(), &["man"], &[]));
     assert!(
         page.starts_with(".ie") && page.contains(".TH anomaly-lab 1"),
         "{page}"
     );
     assert!(page.contains("compare"), "the subcommands are listed");
+    let run_page = stdout(&run(dir.path(), &["man", "run"], &[]));
+    assert!(
+        run_page.contains(".TH anomaly-lab-run 1") && run_page.contains("dist"),
+        "{run_page}"
+    );
+    assert_eq!(
+        run(dir.path(), &["man", "nope"], &[]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]

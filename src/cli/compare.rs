@@ -55,7 +55,7 @@ pub struct CompareArgs {
 
     /// Also write the lab's reflection template to FILE, with what changed and the metrics
     /// before and after filled in
-    #[arg(long, value_name = "FILE", value_parser = parse::path)]
+    #[arg(long, value_name = "FILE", value_parser = parse::file_path)]
     pub reflection: Option<PathBuf>,
 
     /// Replace an existing reflection file (it may hold a student's work)
@@ -100,6 +100,10 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
     output::distinct(&outputs)?;
     for output in outputs {
         output.check()?;
+    }
+    // A lab file given is one to use: a broken one is an error, not a note.
+    if let Some(path) = &args.lab {
+        super::resolve::load_lab(Some(path))?;
     }
     let before = read_run(&args.before)?;
     let after = read_run(&args.after)?;
@@ -182,6 +186,11 @@ pub fn read_text(path: &Path) -> Result<(String, String)> {
     let text = fsx::read_limited(path, limit).with_context(|| {
         format!("cannot read {name} (expected the JSON printed by `anomaly-lab run`)")
     })?;
+    // An editor's byte-order mark is not part of the JSON.
+    let text = match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     Ok((name, text))
 }
 

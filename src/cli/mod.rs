@@ -80,8 +80,11 @@ enum Command {
         shell: clap_complete::Shell,
     },
     /// Print the manual page (roff), e.g. `anomaly-lab man > anomaly-lab.1 && man
-    /// ./anomaly-lab.1`.
-    Man,
+    /// ./anomaly-lab.1`; `anomaly-lab man run` prints the page of `run` (anomaly-lab-run).
+    Man {
+        /// A command whose page to print [default: the tool's own page]
+        command: Option<String>,
+    },
 }
 
 const RUN_EXAMPLES: &str = "\
@@ -162,7 +165,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::explain(&args).map(|()| ExitCode::SUCCESS),
         Command::Sweep(args) => sweep::sweep(&args).map(|()| ExitCode::SUCCESS),
         Command::Completions { shell } => completions(shell).map(|()| ExitCode::SUCCESS),
-        Command::Man => man().map(|()| ExitCode::SUCCESS),
+        Command::Man { command } => man(command.as_deref()).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -184,14 +187,44 @@ fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
     use clap::CommandFactory;
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "anomaly-lab", &mut script);
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete spells a hyphenated binary's subcommand cases `anomaly__subcmd__lab…`
+        // but dispatches to `anomaly__lab…` (clap-rs/clap#6421): make them one spelling.
+        let text = String::from_utf8_lossy(&script).replace("anomaly__subcmd__lab", "anomaly__lab");
+        script = text.into_bytes();
+    }
     crate::fsx::print_stdout_with(|w| w.write_all(&script))
 }
 
-/// The manual page, generated from the command definition (its help texts and flags).
-fn man() -> anyhow::Result<()> {
+/// A manual page, generated from the command definition (its help texts and flags): the
+/// tool's, or one command's (`anomaly-lab-run`, which the tool's page refers to).
+fn man(command: Option<&str>) -> anyhow::Result<()> {
     use clap::CommandFactory;
+    let cli = Cli::command();
+    let page_of = match command {
+        None => cli,
+        Some(name) => {
+            let Some(sub) = cli.find_subcommand(name) else {
+                let names: Vec<String> = cli
+                    .get_subcommands()
+                    .map(|c| c.get_name().to_string())
+                    .collect();
+                return Err(UsageError::new(
+                    "COMMAND",
+                    format!(
+                        "{name:?} is not a command; the commands are: {}",
+                        names.join(", ")
+                    ),
+                )
+                .into());
+            };
+            // clap names are 'static; the process prints one page and ends.
+            let page_name: &'static str = Box::leak(format!("anomaly-lab-{name}").into_boxed_str());
+            sub.clone().name(page_name)
+        }
+    };
     let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    clap_mangen::Man::new(page_of).render(&mut page)?;
     crate::fsx::print_stdout_with(|w| w.write_all(&page))
 }
 

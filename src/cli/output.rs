@@ -143,13 +143,17 @@ pub fn default_name(lab_id: &str, changes: &[String], kind: &str) -> PathBuf {
         }
     }
     let slug = slug.trim_end_matches('-');
-    if slug.is_empty() {
-        return PathBuf::from(format!("{lab_id}-{kind}.png"));
-    }
-    // A long list of changes keeps its start and a hash of the whole, to stay unique.
-    let slug = if slug.len() > 80 {
-        let hash = xxhash_rust::xxh3::xxh3_64(slug.as_bytes());
-        format!("{}-{:08x}", &slug[..72], hash as u32)
+    // Characters the name cannot show (non-ASCII, symbols) could make two runs' names
+    // alike; then, and for a long list of changes, a hash of the whole keeps them apart.
+    let raw = changes.join(" ");
+    let shown = raw
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || " ._-(),".contains(c));
+    let slug = if slug.len() > 80 || !shown || slug.is_empty() {
+        let hash = xxhash_rust::xxh3::xxh3_64(raw.as_bytes());
+        let start = &slug[..slug.len().min(72)];
+        let sep = if start.is_empty() { "" } else { "-" };
+        format!("{start}{sep}{:08x}", hash as u32)
     } else {
         slug.to_string()
     };

@@ -213,10 +213,21 @@ pub fn path(s: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// A file to write (or, for `reflect set`, to edit): a name, never `-`, which elsewhere
+/// means standard input or output.
+pub fn file_path(s: &str) -> Result<PathBuf, String> {
+    if s.trim() == "-" {
+        return Err(
+            "give a file name; - (standard input or output) cannot be written in place".into(),
+        );
+    }
+    path(s)
+}
+
 /// A picture's path: the picture is PNG, so a name ending in another image type (`.jpg`)
 /// is refused rather than given PNG bytes under a misleading name.
 pub fn png_path(s: &str) -> Result<PathBuf, String> {
-    let p = path(s)?;
+    let p = file_path(s)?;
     match p.extension().and_then(|e| e.to_str()) {
         Some(ext) if !ext.eq_ignore_ascii_case("png") => Err(format!(
             "the picture is a PNG image; give a name ending in .png (got .{ext})"

@@ -14,6 +14,10 @@ use std::path::{Path, PathBuf};
 /// A run's configuration, rebuilt from its recorded parameters on its lab (built in, or
 /// `lab_file`). `flag` names the option an error is about.
 pub fn rebuild(p: &Params, lab_file: Option<&Path>, flag: &str) -> Result<Resolved> {
+    // Parameters read from a file are checked as a run's flags would be.
+    if let Err(problem) = p.check() {
+        bail!("the recorded parameters cannot be run: {problem}");
+    }
     let (mut lab, dir) = match lab_file {
         Some(path) => load_lab(Some(path))?,
         None => match lab::built_in(&p.lab) {
@@ -92,7 +96,9 @@ pub fn rebuild(p: &Params, lab_file: Option<&Path>, flag: &str) -> Result<Resolv
                 },
                 _ => Source::File(PathBuf::from(&d.file)),
             };
-            let plan = data::Plan::of_lab(&cfg.lab, true);
+            let mut plan = data::Plan::of_lab(&cfg.lab, true);
+            // The scorer remembers as many top rows as the run lists.
+            plan.top_k = cfg.top_k;
             Some((source, plan))
         }
     };

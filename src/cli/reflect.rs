@@ -45,8 +45,6 @@ pub enum Facts {
     Wrong(Vec<(String, String, String)>),
     /// Not recomputed, and why: the check fails until it can be done (`--lab`).
     NotChecked(String),
-    /// A run output, not a reflection: it states no facts.
-    NotApplicable,
 }
 
 /// One file's verdict.
@@ -59,7 +57,7 @@ struct Verdict {
 
 impl Verdict {
     fn passes(&self) -> bool {
-        self.audit.complete() && matches!(self.facts, Facts::Verified | Facts::NotApplicable)
+        self.audit.complete() && matches!(self.facts, Facts::Verified)
     }
 }
 
@@ -69,16 +67,30 @@ const FACT_FIELDS: [&str; 3] = ["what_changed", "metric_before", "metric_after"]
 /// Recomputes a reflection's two runs and compares the facts it holds with theirs.
 pub fn check_facts(doc: &Value, lab_file: Option<&Path>) -> Facts {
     if doc.get("format").and_then(Value::as_str) != Some(reflection::FORMAT) {
-        return Facts::NotApplicable;
+        return Facts::NotChecked(
+            "a run output, not a reflection: write one with `compare BEFORE AFTER --reflection FILE`"
+                .into(),
+        );
     }
-    let params = |key: &str| serde_json::from_value(doc.get(key).cloned().unwrap_or(Value::Null));
+    let params = |key: &str| -> Result<crate::report::Params, serde_json::Error> {
+        serde_json::from_value(doc.get(key).cloned().unwrap_or(Value::Null))
+    };
     let (Ok(before), Ok(after)) = (params("before"), params("after")) else {
         return Facts::NotChecked("its before/after parameters are incomplete".into());
     };
+    let data_run = before.data.is_some() || after.data.is_some();
     let runs = recompute(&before, lab_file, "--lab")
         .and_then(|b| Ok((b, recompute(&after, lab_file, "--lab")?)));
     let (before, after) = match runs {
         Ok(runs) => runs,
+        // A data file named in a hand-in is read, never quoted: the reason stays general.
+        Err(_) if data_run => {
+            return Facts::NotChecked(
+                "the runs' data file could not be scored again as recorded (run the check \
+                 where the file is, at the path the runs name)"
+                    .into(),
+            );
+        }
         Err(e) => return Facts::NotChecked(format!("{e:#}")),
     };
     let cmp = match compare::compare(&before, &after) {
@@ -89,9 +101,14 @@ pub fn check_facts(doc: &Value, lab_file: Option<&Path>) -> Facts {
     let wrong: Vec<_> = FACT_FIELDS
         .iter()
         .filter_map(|&field| {
-            let said = doc["reflection"].get(field)?.as_str()?;
+            let value = doc["reflection"].get(field)?;
             let right = truth.reflection.get(field)?;
-            (said != right).then(|| (field.to_string(), said.to_string(), right.clone()))
+            // A fact that is not text (a number, null) states nothing right.
+            let said = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string);
+            (value.as_str() != Some(right.as_str()))
+                .then(|| (field.to_string(), said, right.clone()))
         })
         .collect();
     if wrong.is_empty() {
@@ -142,13 +159,23 @@ fn judge(path: &Path, lab_file: Option<&Path>) -> Result<Verdict> {
     if doc.get("format_version").and_then(Value::as_u64) != Some(1) {
         bail!("{name} is not format version 1; this anomaly-lab reads version 1");
     }
-    // A reflection names its lab at the top; a run output in its params.
+    // A reflection names its lab at the top and in both runs; a run output in its params.
     let lab_id = doc
         .get("lab")
         .or_else(|| doc.pointer("/params/lab"))
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
+    for side in ["/before/lab", "/after/lab"] {
+        if let Some(run_lab) = doc.pointer(side).and_then(Value::as_str)
+            && run_lab != lab_id
+        {
+            bail!(
+                "{name} is inconsistent (edited by hand?): it is a reflection of lab {lab_id:?}, \
+                 but its runs are of lab {run_lab:?}"
+            );
+        }
+    }
     let lab = match lab_file {
         Some(path) => Some(super::resolve::load_lab(Some(path))?.0),
         None => lab::built_in(&lab_id),
@@ -279,9 +306,6 @@ fn detail(v: &Verdict) -> String {
         Facts::NotChecked(why) => {
             text.push_str(&format!("{name}: facts not checked: {why}\n"));
         }
-        Facts::NotApplicable => {
-            text.push_str(&format!("{name}: a run output: no facts to check\n"));
-        }
     }
     text
 }
@@ -304,7 +328,6 @@ fn row(v: &Verdict) -> [String; 4] {
             format!("wrong: {}", fields.join(" "))
         }
         Facts::NotChecked(why) => format!("not checked: {}", why.replace(['\n', '\r'], " ")),
-        Facts::NotApplicable => "none (a run output)".to_string(),
     };
     let complete = if a.complete() { "yes" } else { "no" };
     [v.name.clone(), complete.into(), unfilled.join(" "), facts]

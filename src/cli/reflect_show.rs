@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Args)]
 pub struct SetArgs {
     /// The reflection file (written by `compare --reflection`)
-    #[arg(value_parser = parse::path)]
+    #[arg(value_parser = parse::file_path)]
     pub file: PathBuf,
     /// The field to fill in, e.g. interpretation
     pub field: String,
@@ -61,6 +61,12 @@ fn read_reflection(path: &Path) -> Result<(String, String, Value)> {
             reflection::FORMAT
         );
     }
+    if doc.get("format_version").and_then(Value::as_u64) != Some(1) {
+        bail!("{name} is not reflection format version 1, which this anomaly-lab reads");
+    }
+    if !doc.get("reflection").is_some_and(Value::is_object) {
+        bail!("{name} has no \"reflection\" object (edited by hand?)");
+    }
     Ok((name, text, doc))
 }
 
@@ -71,6 +77,12 @@ fn fields(doc: &Value, lab_file: Option<&Path>) -> Result<Vec<String>> {
         Some(path) => Some(super::resolve::load_lab(Some(path))?.0),
         None => lab::built_in(id),
     };
+    if let Some(lab) = lab.as_ref().filter(|l| l.id != id) {
+        bail!(
+            "--lab: the reflection is of lab {id:?}, but the lab given is {:?}",
+            lab.id
+        );
+    }
     Ok(match lab {
         Some(lab) => lab.reflection,
         None => doc["reflection"]

@@ -88,7 +88,7 @@ pub struct RunArgs {
 
     /// Write every case to a CSV file: index, each feature, score, priority (0/1) and the
     /// label where there is one
-    #[arg(long, value_name = "FILE.csv", value_parser = parse::path)]
+    #[arg(long, value_name = "FILE.csv", value_parser = parse::file_path)]
     pub export: Option<PathBuf>,
 }
 
@@ -197,9 +197,15 @@ pub fn picture_parts(args: &RunArgs, cfg: &RunConfig, changes: &[String]) -> Vec
                 .trim_end_matches(".csv")
                 .to_string(),
         );
+        let mut all = file.display().to_string();
         for f in &cfg.lab.features {
             parts.push(format!("{} {}", f.name, crate::readable::number(f.weight)));
+            all.push_str(&format!("\0{}\0{:?}", f.name, f.weight));
         }
+        // Column names and paths can differ in ways a file name cannot show ("a b" and
+        // "a-b", d.csv and sub/d.csv): a hash of them all tells such runs apart.
+        let hash = xxhash_rust::xxh3::xxh3_64(all.as_bytes());
+        parts.push(format!("{:08x}", hash as u32));
     }
     parts.extend(changes.iter().cloned());
     if let Some(x) = &args.plot_x {
@@ -246,7 +252,11 @@ pub fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Result<Co
         None if cfg.top_k > 0 => {
             let tops: Vec<usize> = explainer.indices().collect();
             for i in 0..cfg.lab.features.len() {
-                let values = tops.iter().map(|r| scored.top_values[r][i]).collect();
+                let values = tops
+                    .iter()
+                    .map(|r| scored.top_values.get(r).map(|v| v[i]))
+                    .collect::<Option<Vec<f64>>>()
+                    .ok_or_else(|| anyhow::anyhow!("the scorer kept fewer top rows than listed"))?;
                 explainer.set_values(i, values);
             }
             let mut counter = explainer.count_rows();
