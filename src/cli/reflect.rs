@@ -15,8 +15,8 @@ use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Reflection files written by `compare --reflection` (or run outputs), or folders of
-    /// them (every *.json inside)
+    /// Reflection files written by `compare --reflection`, or folders of them (every *.json
+    /// inside)
     #[arg(required = true, value_parser = parse::path)]
     pub files: Vec<PathBuf>,
     /// The lab (built-in name or file) whose fields the reflections must have [default: the
