@@ -39,7 +39,8 @@ pub use run::RunArgs;
 #[command(name = "anomaly-lab", version, about, max_term_width = 100)]
 #[command(
     after_help = "Start with `anomaly-lab run --seed 2`. Exit status: 0 on success, \
-1 on a runtime error (files), 2 on a usage error (flags and their values)."
+1 on a runtime error (files), 2 on a usage error (flags and their values) or a run that \
+does not fit in memory."
 )]
 pub struct Cli {
     #[command(subcommand)]
