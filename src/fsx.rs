@@ -33,13 +33,19 @@ fn in_flight() -> std::sync::MutexGuard<'static, InFlight> {
 /// are created under the same lock, so none can appear after the clean-up.
 pub fn install_interrupt_cleanup() {
     let _ = ctrlc::set_handler(|| {
-        let mut registry = in_flight();
-        registry.ending = true;
-        for p in &registry.paths {
-            let _ = std::fs::remove_file(p);
-        }
+        in_flight().end();
         std::process::exit(130);
     });
+}
+
+impl InFlight {
+    /// Removes every temporary file and lets no new one be created.
+    fn end(&mut self) {
+        self.ending = true;
+        for p in &self.paths {
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 /// Removes the in-flight temporary files as the process dies of something it cannot
@@ -47,10 +53,7 @@ pub fn install_interrupt_cleanup() {
 /// allocation may have happened while it was held.
 pub fn remove_in_flight_now() {
     if let Ok(mut registry) = IN_FLIGHT.try_lock() {
-        registry.ending = true;
-        for p in &registry.paths {
-            let _ = std::fs::remove_file(p);
-        }
+        registry.end();
     }
 }
 

@@ -14,6 +14,8 @@ pub struct Footprint {
     pub labelled: bool,
     /// A sweep keeps a sorted copy of the scores and, labelled, both whole curves.
     pub sweep: bool,
+    /// A labelled sweep printing JSON also holds both curves as JSON values.
+    pub curves_json: bool,
     /// Feature columns kept whole (for the explanations or the export), in bytes.
     pub kept: u128,
     /// Length of the top list; each top case is explained feature by feature.
@@ -35,8 +37,9 @@ impl Footprint {
     /// Peak bytes: the score column, one feature column and the quantile's scratch copy
     /// never coexist beyond two at a time (16 bytes a case); a labelled run's threat
     /// columns, detection metrics' sorted (score, label) pairs and sort buffer raise that
-    /// to 80; a sweep needs 24, or 120 with its curves; the plotted feature's column adds 8; kept columns, the top list
-    /// and the priority set come on top. The JSON is streamed out, never held. (Measured
+    /// to 80; a sweep needs 24, or 120 with its curves, and 400 more to print them as
+    /// JSON; the plotted feature's column adds 8; kept columns, the top list and the
+    /// priority set come on top. The JSON is streamed out, never held. (Measured
     /// with `/usr/bin/time -f %M` at two sizes; these are the slopes, rounded up.)
     pub fn bytes(&self) -> u128 {
         let base: u128 = match (self.sweep, self.labelled) {
@@ -45,7 +48,12 @@ impl Footprint {
             (true, false) => 24,
             (true, true) => 120,
         };
-        let per_case = base + if self.with_plot { 8 } else { 0 };
+        let curves_json = if self.sweep && self.labelled && self.curves_json {
+            400
+        } else {
+            0
+        };
+        let per_case = base + curves_json + if self.with_plot { 8 } else { 0 };
         let top = self.top.min(self.n) as u128;
         self.n as u128 * per_case
             + u128::from(OVERHEAD)
@@ -195,6 +203,7 @@ mod tests {
             with_plot: false,
             labelled: false,
             sweep: false,
+            curves_json: false,
             kept: 0,
             top: 0,
             features: 5,

@@ -96,6 +96,11 @@ pub struct Audit {
 }
 
 impl Audit {
+    /// Expected fields not yet filled in: missing, blank or not text.
+    pub fn unfilled(&self) -> usize {
+        self.missing.len() + self.empty.len() + self.not_text.len()
+    }
+
     pub fn complete(&self) -> bool {
         self.missing.is_empty()
             && self.empty.is_empty()

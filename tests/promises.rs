@@ -469,6 +469,20 @@ fn following_the_guide_never_replaces_the_baselines_picture() {
         );
     }
     assert_eq!(files(d).len(), 12, "{:?}", files(d));
+    // The sweep's picture is named the same way.
+    for weights in ["src_bytes=0.5,dst_bytes=0.3", "src_bytes=-1"] {
+        let args = [
+            "sweep",
+            "--data",
+            data,
+            "--weights",
+            weights,
+            "--quantiles",
+            "0.5",
+        ];
+        assert!(run(d, &args).status.success());
+    }
+    assert_eq!(files(d).len(), 14, "{:?}", files(d));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! priority set ringed. The run is recomputed from its recorded parameters (and checked
 //! against its own summary), since a run's JSON holds no scores.
 
-use super::recompute::rebuild;
+use super::recompute::{gives_back, rebuild};
 use super::run::compute;
 use crate::compare::Comparison;
 use crate::plot::{self, Moved, PlotInput};
@@ -23,8 +23,7 @@ pub fn picture(after: &RunReport, cmp: &Comparison, lab_file: Option<&Path>) -> 
     resolved.cfg.top_k = 0;
     let computed = compute(resolved, true, false)?;
     let out = &computed.out;
-    if out.priority.len() != after.summary.priority_count
-        || out.threshold.to_bits() != after.summary.threshold.to_bits()
+    if !gives_back(out, after)
         || computed.data.as_ref().map(|d| &d.hash) != after.params.data.as_ref().map(|d| &d.hash)
     {
         bail!(

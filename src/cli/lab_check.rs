@@ -51,14 +51,6 @@ fn parameters(kind: &str) -> Option<[&'static str; 2]> {
     })
 }
 
-/// (line, column) of a byte offset.
-fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 struct Finder<'t> {
     text: &'t str,
     found: Vec<((usize, usize), String)>,
@@ -99,7 +91,8 @@ fn kind_of(key: &str, in_distribution: bool) -> Option<Kind> {
 
 impl Finder<'_> {
     fn add(&mut self, offset: usize, message: String) {
-        self.found.push((position(self.text, offset), message));
+        self.found
+            .push((crate::lab::line_column(self.text, offset), message));
     }
 
     /// Wrong types among `table`'s values, each named with what it must be.
@@ -256,10 +249,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
                 if builtin.is_none()
                     && let Some(spoof) = super::resolve::borrowed_id(&lab, &text)
                 {
-                    found.push((
-                        crate::lab::locate_field(&text, "id").unwrap_or((1, 1)),
-                        spoof,
-                    ));
+                    found.push((crate::lab::locate(&text, "id").unwrap_or((1, 1)), spoof));
                 }
                 for problem in lab.located_problems(&text) {
                     if let LabError::Invalid { field, problem, at } = problem {

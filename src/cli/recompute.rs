@@ -109,6 +109,34 @@ pub fn rebuild(p: &Params, lab_file: Option<&Path>, flag: &str) -> Result<Resolv
     })
 }
 
+/// Whether a run drawn again gave its recorded numbers back: the priority set's size and
+/// the threshold to the bit.
+pub fn gives_back(out: &crate::run::Outcome, run: &RunReport) -> bool {
+    out.priority.len() == run.summary.priority_count
+        && out.threshold.to_bits() == run.summary.threshold.to_bits()
+}
+
+/// A reflection's two runs' parameters, `before` and `after`.
+pub fn recorded_pair(doc: &serde_json::Value) -> Result<(Params, Params)> {
+    let params = |key: &str| -> Result<Params> {
+        let value = doc.get(key).cloned().unwrap_or(serde_json::Value::Null);
+        serde_json::from_value(value)
+            .map_err(|_| anyhow::anyhow!("its before/after parameters are incomplete"))
+    };
+    Ok((params("before")?, params("after")?))
+}
+
+/// Both runs of a pair, computed again.
+pub fn recompute_pair(
+    (before, after): &(Params, Params),
+    lab_file: Option<&Path>,
+) -> Result<(RunReport, RunReport)> {
+    Ok((
+        recompute(before, lab_file, "--lab")?,
+        recompute(after, lab_file, "--lab")?,
+    ))
+}
+
 /// The run the parameters describe, computed again (without its plot).
 pub fn recompute(p: &Params, lab_file: Option<&Path>, flag: &str) -> Result<RunReport> {
     let computed = compute(rebuild(p, lab_file, flag)?, false, false)?;

@@ -3,7 +3,7 @@
 //! exactly when it used as many random numbers as before. Both runs are drawn again and
 //! their columns compared bit for bit to settle it.
 
-use super::recompute::rebuild;
+use super::recompute::{gives_back, rebuild};
 use crate::compare::{self, Comparison};
 use crate::report::RunReport;
 use crate::run::simulate_keeping;
@@ -75,9 +75,7 @@ fn draw_and_find_shift(
     let draw = |run: &RunReport| -> Result<Drawn> {
         let resolved = rebuild(&run.params, lab_file, "--lab")?;
         let out = simulate_keeping(&resolved.cfg, false, true, &mut |_| {})?;
-        if out.priority.len() != run.summary.priority_count
-            || out.threshold.to_bits() != run.summary.threshold.to_bits()
-        {
+        if !gives_back(&out, run) {
             anyhow::bail!("drawing it again did not give its numbers back: another tool version?");
         }
         let names = resolved

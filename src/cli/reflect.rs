@@ -4,7 +4,7 @@
 
 use super::compare::read_text;
 use super::parse;
-use super::recompute::recompute;
+use super::recompute::{recompute_pair, recorded_pair};
 use crate::reflection::{self, Audit};
 use crate::{compare, fsx, lab};
 use anyhow::{Context, Result, bail};
@@ -72,16 +72,12 @@ pub fn check_facts(doc: &Value, lab_file: Option<&Path>) -> Facts {
                 .into(),
         );
     }
-    let params = |key: &str| -> Result<crate::report::Params, serde_json::Error> {
-        serde_json::from_value(doc.get(key).cloned().unwrap_or(Value::Null))
+    let pair = match recorded_pair(doc) {
+        Ok(pair) => pair,
+        Err(e) => return Facts::NotChecked(e.to_string()),
     };
-    let (Ok(before), Ok(after)) = (params("before"), params("after")) else {
-        return Facts::NotChecked("its before/after parameters are incomplete".into());
-    };
-    let data_run = before.data.is_some() || after.data.is_some();
-    let runs = recompute(&before, lab_file, "--lab")
-        .and_then(|b| Ok((b, recompute(&after, lab_file, "--lab")?)));
-    let (before, after) = match runs {
+    let data_run = pair.0.data.is_some() || pair.1.data.is_some();
+    let (before, after) = match recompute_pair(&pair, lab_file) {
         Ok(runs) => runs,
         // A data file named in a hand-in is read, never quoted: the reason stays general.
         Err(_) if data_run => {

@@ -3,7 +3,7 @@
 
 use super::compare::read_text;
 use super::parse;
-use super::recompute::recompute;
+use super::recompute::{recompute_pair, recorded_pair};
 use crate::compare::render::{self, Style};
 use crate::fsx::{self, Replace};
 use crate::{compare, lab, reflection};
@@ -130,8 +130,7 @@ pub fn set(args: &SetArgs) -> Result<()> {
         .commit()
         .with_context(|| format!("cannot write {name}"))?;
     let doc: Value = serde_json::from_str(&edited)?;
-    let left = reflection::audit(&doc, Some(&fields))
-        .map_or(0, |a| a.empty.len() + a.missing.len() + a.not_text.len());
+    let left = reflection::audit(&doc, Some(&fields)).map_or(0, |a| a.unfilled());
     say!(
         "set {} in {name}; {left} field(s) left to fill in",
         args.field
@@ -168,18 +167,12 @@ pub fn show(args: &ShowArgs) -> Result<()> {
         }
     };
     head(&mut out, 1, &format!("Reflection: {title}"));
-    let params = |key: &str| serde_json::from_value(doc.get(key).cloned().unwrap_or(Value::Null));
-    let comparison = match (params("before"), params("after")) {
-        (Ok(b), Ok(a)) => recompute(&b, args.lab.as_deref(), "--lab")
-            .and_then(|b| Ok((b, recompute(&a, args.lab.as_deref(), "--lab")?)))
-            .and_then(|(b, a)| {
-                let cmp = compare::compare(&b, &a)?;
-                super::redraw::settle(cmp, &b, &a, args.lab.as_deref())
-            }),
-        _ => Err(anyhow::anyhow!(
-            "its before/after parameters are incomplete"
-        )),
-    };
+    let comparison = recorded_pair(&doc)
+        .and_then(|pair| recompute_pair(&pair, args.lab.as_deref()))
+        .and_then(|(b, a)| {
+            let cmp = compare::compare(&b, &a)?;
+            super::redraw::settle(cmp, &b, &a, args.lab.as_deref())
+        });
     head(&mut out, 2, "The comparison");
     match comparison {
         Ok(cmp) => {

@@ -69,6 +69,17 @@ pub fn borrowed_id(lab: &Lab, text: &str) -> Option<String> {
     })
 }
 
+impl Resolved {
+    /// What the run changes from its lab as written ("quantile 0.9"); none for a bare
+    /// `--data` run, which has no lab to differ from.
+    pub fn changes(&self) -> Vec<String> {
+        self.lab_default
+            .as_ref()
+            .map(|d| crate::compare::changes_from_lab(d, &self.cfg))
+            .unwrap_or_default()
+    }
+}
+
 /// Applies the flags to the lab.
 pub fn resolve(args: &RunArgs) -> Result<Resolved> {
     let (mut lab, lab_dir) = load_lab(args.lab.as_deref())?;

@@ -104,16 +104,11 @@ pub struct Computed {
 pub fn run(args: &RunArgs) -> Result<()> {
     let resolved = resolve(args)?;
     warn_about_weights(&resolved.cfg);
-    let changes: Vec<String> = resolved
-        .lab_default
-        .as_ref()
-        .map(|d| crate::compare::changes_from_lab(d, &resolved.cfg))
-        .unwrap_or_default();
+    let changes = resolved.changes();
     let plot_path = (!args.no_plot).then(|| {
-        args.plot.clone().unwrap_or_else(|| {
-            let parts = picture_parts(args, &resolved.cfg, &changes);
-            output::default_name(&resolved.cfg.lab.id, &parts, "plot")
-        })
+        args.plot
+            .clone()
+            .unwrap_or_else(|| default_picture(args, &resolved.cfg, &changes, "plot"))
     });
     if resolved.data.is_none() {
         let cfg = &resolved.cfg;
@@ -183,10 +178,17 @@ pub fn run(args: &RunArgs) -> Result<()> {
     Ok(())
 }
 
+/// A picture's default path (`kind` "plot" or "sweep"), named after what sets it apart
+/// (see [`picture_parts`]).
+pub fn default_picture(args: &RunArgs, cfg: &RunConfig, changes: &[String], kind: &str) -> PathBuf {
+    let parts = picture_parts(args, cfg, changes);
+    output::default_name(&cfg.lab.id, &parts, kind)
+}
+
 /// What tells this run's picture apart from others of its lab: the changes from the lab
 /// and, where they change the picture alone, `--plot-x` and `--decorate`; a bare `--data`
 /// run (no lab to differ from) names its file and weights.
-pub fn picture_parts(args: &RunArgs, cfg: &RunConfig, changes: &[String]) -> Vec<String> {
+fn picture_parts(args: &RunArgs, cfg: &RunConfig, changes: &[String]) -> Vec<String> {
     let mut parts = Vec::new();
     if let (Some(file), None) = (&args.data, &args.lab) {
         let name = file
@@ -325,6 +327,7 @@ fn footprint_of(cfg: &RunConfig, with_plot: bool, keeps: bool, sweep: bool) -> m
         with_plot,
         labelled: cfg.lab.labels.is_some(),
         sweep,
+        curves_json: false,
         kept: if keeps {
             n as u128 * 8 * features as u128
         } else {

@@ -72,25 +72,18 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     }
     let plot_path = (!args.run.no_plot).then(|| {
         args.run.plot.clone().unwrap_or_else(|| {
-            let changes = resolved
-                .lab_default
-                .as_ref()
-                .map(|d| crate::compare::changes_from_lab(d, &resolved.cfg))
-                .unwrap_or_default();
             // The sweep lists no top cases of its own: that is not a change.
-            let changes: Vec<String> = changes
+            let changes: Vec<String> = resolved
+                .changes()
                 .into_iter()
                 .filter(|c| !c.starts_with("top_k "))
                 .collect();
-            super::output::default_name(&resolved.cfg.lab.id, &changes, "sweep")
+            super::run::default_picture(&args.run, &resolved.cfg, &changes, "sweep")
         })
     });
     if resolved.data.is_none() {
         let mut need = super::run::sweep_footprint(&resolved.cfg);
-        // Both curves as JSON values: about 400 bytes a case (measured).
-        if matches!(args.format, SweepFormat::Json) && need.labelled {
-            need.kept += need.n as u128 * 400;
-        }
+        need.curves_json = matches!(args.format, SweepFormat::Json);
         super::run::check_memory(&need, super::run::n_origin(&args.run))?;
     }
     let plot_output = plot_path

@@ -9,13 +9,8 @@ mod validate;
 use crate::error::LabError;
 pub use builtin::{BUILT_IN, MODULE2_TOML, built_in, built_in_data};
 pub use distribution::{Distribution, Scale};
-use names::locate;
-
-/// Where a field is written in a lab file's text: its 1-based line and column.
-pub fn locate_field(text: &str, field: &str) -> Option<(usize, usize)> {
-    locate(text, field)
-}
-pub use names::{is_identifier, suggest};
+pub use names::locate;
+pub use names::{is_identifier, line_column, suggest};
 use serde::{Deserialize, Serialize};
 
 /// One lab: what to generate (or which data file to score), how to score it, and how to

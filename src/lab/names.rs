@@ -37,7 +37,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Where a validated field (`quantile`, `plot.x`, `features[2].weight`) is written in a
 /// lab file: 1-based line and column of its key, from the TOML parser's spans, so inline
 /// tables and arrays are found too. A field left out (a default) points at its table.
-pub(super) fn locate(text: &str, field: &str) -> Option<(usize, usize)> {
+pub fn locate(text: &str, field: &str) -> Option<(usize, usize)> {
     use toml::de::{DeTable, DeValue};
     let root = DeTable::parse(text).ok()?;
     let mut table: &DeTable = root.get_ref();
@@ -65,9 +65,13 @@ pub(super) fn locate(text: &str, field: &str) -> Option<(usize, usize)> {
             _ => break,
         }
     }
-    let offset = at?;
+    Some(line_column(text, at?))
+}
+
+/// The 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Some((line, column))
+    (line, column)
 }
