@@ -90,7 +90,7 @@ fn out_of_memory(size: Option<usize>) -> ! {
     unsafe {
         libc::write(2, buf.as_ptr().cast(), len);
     }
-    crate::fsx::remove_in_flight_now();
+    crate::filesystem::remove_in_flight_now();
     // SAFETY: ends the process at once, with no unwinding or destructors that allocate.
     unsafe { libc::_exit(2) }
 }

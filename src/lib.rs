@@ -1,7 +1,7 @@
 //! anomaly-lab: the Module 2 anomaly-detection lab as a library and a CLI.
 //!
 //! Computation ([`numpy`], [`stats`], [`run`], [`lab`]) is pure; [`report`] and [`plot`]
-//! render results to JSON and PNG bytes; [`cli`] and [`fsx`] touch files and streams, and
+//! render results to JSON and PNG bytes; [`cli`] and [`filesystem`] touch files and streams, and
 //! [`memory`] reads the kernel's accounts (`/proc`, `/sys`) to refuse runs that cannot fit.
 //!
 //! ```
@@ -19,8 +19,7 @@ pub mod error;
 pub mod explain;
 pub mod export;
 mod fault;
-pub mod fsx;
-pub mod indexset;
+pub mod filesystem;
 pub mod lab;
 pub mod memory;
 pub mod notebook;

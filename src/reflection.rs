@@ -8,7 +8,7 @@ use crate::report::{Ordered, Params, RunReport};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub const FORMAT: &str = "anomaly-lab/reflection";
+pub const REFLECTION_FORMAT: &str = "anomaly-lab/reflection";
 
 /// A reflection file: the template plus both runs' parameters, so it stands on its own.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -63,7 +63,7 @@ pub fn fill(before: &RunReport, after: &RunReport, cmp: &Comparison) -> Reflecti
         })
         .collect();
     Reflection {
-        format: FORMAT.into(),
+        format: REFLECTION_FORMAT.into(),
         format_version: 1,
         lab: before.params.lab.clone(),
         reflection: Ordered(fields),

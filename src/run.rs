@@ -8,8 +8,10 @@
 
 use crate::detect::{Curve, Detection, confusion};
 use crate::explain::{Explainer, TopCase};
-use crate::lab::{Distribution, Lab};
-use crate::numpy::{self, Beta, Gamma, Lognormal, Normal, Pcg64, Uniform, column, pairs};
+use crate::lab::{InputDistribution, Lab};
+use crate::numpy::{
+    self, Beta, Gamma, Lognormal, Normal, Pcg64, Uniform, column, equal_shape_beta,
+};
 use crate::scale::Fitted;
 use crate::stats;
 use ndarray::Array1;
@@ -113,7 +115,7 @@ pub enum RunError {
 
 /// Runs the lab. `keep_plot_x` keeps the plotted feature's column for the plot.
 pub fn simulate(cfg: &RunConfig, keep_plot_x: bool) -> Result<Outcome, RunError> {
-    simulate_observed(cfg, keep_plot_x, &mut |_| {})
+    simulate_with_progress(cfg, keep_plot_x, &mut |_| {})
 }
 
 /// The feature columns are kept for the explanations while they take at most this much
@@ -130,7 +132,7 @@ pub fn keeps_columns(cfg: &RunConfig) -> bool {
 }
 
 /// [`simulate`], calling `progress(k)` after the k-th feature column is drawn.
-pub fn simulate_observed(
+pub fn simulate_with_progress(
     cfg: &RunConfig,
     keep_plot_x: bool,
     progress: &mut dyn FnMut(usize),
@@ -138,7 +140,7 @@ pub fn simulate_observed(
     simulate_keeping(cfg, keep_plot_x, false, progress)
 }
 
-/// [`simulate_observed`]; with `keep_columns` the raw feature columns stay in
+/// [`simulate_with_progress`]; with `keep_columns` the raw feature columns stay in
 /// `Outcome::columns` (for an export).
 pub fn simulate_keeping(
     cfg: &RunConfig,
@@ -323,17 +325,21 @@ pub fn fold(scores: &mut Array1<f64>, column: &[f64], weight: f64, first: bool) 
 
 /// Draws one feature's column in order (on all cores, bit for bit as one loop would),
 /// dispatching on the distribution once, outside the loop.
-fn draw_into(dist: &Distribution, rng: &mut Pcg64, out: &mut [f64]) {
+fn draw_into(dist: &InputDistribution, rng: &mut Pcg64, out: &mut [f64]) {
     match *dist {
-        // Equal shapes pair up two identically drawn gammas: see numpy::pairs.
-        Distribution::Beta { a, b } if a == b && a > 1.0 => {
-            pairs::fill(&Gamma::new(a, 1.0), rng, out)
+        // Equal shapes pair up two identically drawn gammas: see numpy::equal_shape_beta.
+        InputDistribution::Beta { a, b } if a == b && a > 1.0 => {
+            equal_shape_beta::fill(&Gamma::new(a, 1.0), rng, out)
         }
-        Distribution::Beta { a, b } => column::fill(&Beta::new(a, b), rng, out),
-        Distribution::Uniform { low, high } => column::fill(&Uniform::new(low, high), rng, out),
-        Distribution::Normal { mean, sd } => column::fill(&Normal::new(mean, sd), rng, out),
-        Distribution::Gamma { shape, scale } => column::fill(&Gamma::new(shape, scale), rng, out),
-        Distribution::Lognormal { mean, sigma } => {
+        InputDistribution::Beta { a, b } => column::fill(&Beta::new(a, b), rng, out),
+        InputDistribution::Uniform { low, high } => {
+            column::fill(&Uniform::new(low, high), rng, out)
+        }
+        InputDistribution::Normal { mean, sd } => column::fill(&Normal::new(mean, sd), rng, out),
+        InputDistribution::Gamma { shape, scale } => {
+            column::fill(&Gamma::new(shape, scale), rng, out)
+        }
+        InputDistribution::Lognormal { mean, sigma } => {
             column::fill(&Lognormal::new(mean, sigma), rng, out)
         }
     }
@@ -341,7 +347,7 @@ fn draw_into(dist: &Distribution, rng: &mut Pcg64, out: &mut [f64]) {
 
 /// Draws `n` variates of one distribution from a fresh `default_rng(seed)`, as
 /// `rng.<dist>(..., size=n)` does. For parity tests and the examples.
-pub fn draw_column(dist: &Distribution, seed: u128, n: usize) -> Array1<f64> {
+pub fn draw_column(dist: &InputDistribution, seed: u128, n: usize) -> Array1<f64> {
     let mut rng = numpy::default_rng(seed);
     let mut column = Array1::<f64>::zeros(n);
     draw_into(dist, &mut rng, column.as_slice_mut().expect("contiguous"));

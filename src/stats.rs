@@ -154,17 +154,17 @@ pub fn priority_indices(scores: &[f64], threshold: f64) -> Vec<usize> {
 /// A score with its index, ordered by score, then by index: so among equal scores the
 /// higher index ranks first, as in a stable ascending argsort read backwards.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Ranked(f64, usize);
+struct ScoredCase(f64, usize);
 
-impl Eq for Ranked {}
+impl Eq for ScoredCase {}
 
-impl PartialOrd for Ranked {
+impl PartialOrd for ScoredCase {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for Ranked {
+impl Ord for ScoredCase {
     fn cmp(&self, other: &Self) -> Ordering {
         // == on doubles, as numpy's sort compares: +0.0 and -0.0 tie (scores are never NaN).
         let by_score = self.0.partial_cmp(&other.0).unwrap_or(Ordering::Equal);
@@ -188,7 +188,7 @@ pub fn top_indices(scores: &[f64], k: usize) -> Vec<usize> {
 #[derive(Debug)]
 pub struct TopK {
     k: usize,
-    heap: BinaryHeap<Reverse<Ranked>>,
+    heap: BinaryHeap<Reverse<ScoredCase>>,
 }
 
 impl TopK {
@@ -203,7 +203,7 @@ impl TopK {
     /// Offers case `index`; returns whether it is now among the top k and, if it pushed
     /// another case out, that case's index.
     pub fn push(&mut self, score: f64, index: usize) -> (bool, Option<usize>) {
-        let item = Ranked(score, index);
+        let item = ScoredCase(score, index);
         if self.heap.len() < self.k {
             self.heap.push(Reverse(item));
             (true, None)

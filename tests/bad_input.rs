@@ -2,8 +2,6 @@
 //! (2 usage, 1 runtime), an error on stderr that names the flag, field or file, nothing on
 //! stdout, and leaves the working directory exactly as it was.
 
-mod common;
-
 use assert_cmd::Command;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -430,7 +428,7 @@ fn every_bad_input_is_refused_cleanly() {
 #[test]
 fn the_table_covers_every_flag_of_every_command() {
     let compare_flags = ["--format", "--precision", "--reflection", "--force"];
-    let flags = common::RUN_FLAGS.iter().chain(&compare_flags);
+    let flags = crate::common::RUN_FLAGS.iter().chain(&compare_flags);
     for flag in flags {
         assert!(
             CASES.iter().any(|(args, _, _)| args.contains(flag)),

@@ -1,16 +1,14 @@
 //! `anomaly-lab compare` and `reflect check` as a student uses them.
 
-mod common;
-
+use crate::common::{Summary, fixture};
 use assert_cmd::Command;
-use common::{Summary, fixture};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
 
 fn bin(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("anomaly-lab").expect("binary builds");
-    c.current_dir(dir).env("NO_COLOR", "1");
+    let mut c = crate::common::anomaly_lab(dir);
+    c.env("NO_COLOR", "1");
     c
 }
 

@@ -1,22 +1,13 @@
 //! Ground truth from the command line: the telemetry lab's detection metrics, compare of a
 //! threshold change in a labelled lab, the numpy twins, and the built-in labs.
 
-mod common;
-
-use assert_cmd::Command;
-use common::{Expected, fixture};
+use crate::common::{Expected, anomaly_lab, fixture};
 use serde::Deserialize;
 use serde_json::Value;
 use std::path::Path;
 
-fn cmd(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("anomaly-lab").expect("binary builds");
-    c.current_dir(dir);
-    c
-}
-
 fn stdout(dir: &Path, args: &[&str]) -> String {
-    let out = cmd(dir).args(args).output().expect("runs");
+    let out = anomaly_lab(dir).args(args).output().expect("runs");
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -270,7 +261,7 @@ fn labs_lists_the_built_in_labs_and_a_wrong_name_gets_a_hint() {
     for name in ["module2", "telemetry", "kdd"] {
         assert!(text.contains(name));
     }
-    let out = cmd(dir.path())
+    let out = anomaly_lab(dir.path())
         .args(["run", "--lab", "telemtry"])
         .output()
         .unwrap();
@@ -308,7 +299,7 @@ fn threats_are_drawn_distinctly_on_the_plot() {
 
 /// Runs `args` in `dir` and returns (exit code, stdout, stderr).
 fn outcome(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = cmd(dir).args(args).output().expect("runs");
+    let out = anomaly_lab(dir).args(args).output().expect("runs");
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -1,21 +1,17 @@
 //! `anomaly-lab run` as a student uses it: output shape, determinism, each flag, errors.
 
-mod common;
-
+use crate::common::{Summary, anomaly_lab, f, fixture};
 use assert_cmd::Command;
-use common::{Summary, f, fixture};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
 
-fn cmd(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("anomaly-lab").expect("binary builds");
-    c.current_dir(dir);
-    c
-}
-
 fn run_json(dir: &Path, args: &[&str]) -> Value {
-    let out = cmd(dir).arg("run").args(args).output().expect("runs");
+    let out = anomaly_lab(dir)
+        .arg("run")
+        .args(args)
+        .output()
+        .expect("runs");
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -59,7 +55,7 @@ fn assert_matches(v: &Value, case: &Summary) {
     assert_eq!(s["top_indices"], serde_json::json!(case.top_indices));
     let indices: Vec<usize> = serde_json::from_value(v["priority_indices"].clone()).unwrap();
     assert_eq!(indices.len(), case.priority_count);
-    assert_eq!(common::sha_idx(&indices), case.priority_sha256);
+    assert_eq!(crate::common::sha_idx(&indices), case.priority_sha256);
 }
 
 #[test]
@@ -110,7 +106,10 @@ fn keys_at(text: &str, indent: usize, after: &str) -> Vec<String> {
 #[test]
 fn keys_come_in_a_fixed_order() {
     let dir = tempfile::tempdir().unwrap();
-    let out = cmd(dir.path()).args(["run", "--no-plot"]).output().unwrap();
+    let out = anomaly_lab(dir.path())
+        .args(["run", "--no-plot"])
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         keys_at(&text, 2, "{"),
@@ -156,8 +155,8 @@ fn keys_come_in_a_fixed_order() {
 fn identical_arguments_give_identical_bytes() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let args = ["run", "--seed", "7", "--quantile", "0.7", "--plot", "p.png"];
-    let first = cmd(a.path()).args(args).output().unwrap();
-    let second = cmd(b.path()).args(args).output().unwrap();
+    let first = anomaly_lab(a.path()).args(args).output().unwrap();
+    let second = anomaly_lab(b.path()).args(args).output().unwrap();
     assert!(first.status.success());
     assert_eq!(first.stdout, second.stdout);
     assert_eq!(
@@ -288,7 +287,7 @@ fn bad_values_exit_2_name_the_flag_and_write_nothing() {
     ];
     for (args, needle) in cases {
         let dir = tempfile::tempdir().unwrap();
-        cmd(dir.path())
+        anomaly_lab(dir.path())
             .arg("run")
             .args(*args)
             .assert()
@@ -308,7 +307,7 @@ fn a_file_that_is_not_a_plot_is_never_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let notes = dir.path().join("notes.png");
     std::fs::write(&notes, "my notes").unwrap();
-    cmd(dir.path())
+    anomaly_lab(dir.path())
         .args(["run", "--plot", "notes.png"])
         .assert()
         .code(1)
@@ -316,11 +315,11 @@ fn a_file_that_is_not_a_plot_is_never_overwritten() {
         .stderr(predicate::str::contains("not overwriting"));
     assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my notes");
     // An earlier plot is replaced, as a notebook would.
-    cmd(dir.path())
+    anomaly_lab(dir.path())
         .args(["run", "--plot", "p.png"])
         .assert()
         .success();
-    cmd(dir.path())
+    anomaly_lab(dir.path())
         .args(["run", "--plot", "p.png", "--seed", "3"])
         .assert()
         .success();
@@ -355,7 +354,7 @@ fn help_describes_every_flag() {
         .output()
         .unwrap();
     let help = String::from_utf8(out.stdout).unwrap();
-    for flag in common::RUN_FLAGS {
+    for flag in crate::common::RUN_FLAGS {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
 }
@@ -363,7 +362,7 @@ fn help_describes_every_flag() {
 #[test]
 fn weights_off_the_unit_sum_are_allowed_with_one_warning() {
     let dir = tempfile::tempdir().unwrap();
-    let out = cmd(dir.path())
+    let out = anomaly_lab(dir.path())
         .args(["run", "--no-plot", "--weights", "0.5,0.5,0.5,0.5,-0.5"])
         .output()
         .unwrap();
@@ -377,7 +376,7 @@ fn weights_off_the_unit_sum_are_allowed_with_one_warning() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["params"]["weights"]["business_impact"], -0.5);
     // Weights that sum to 1 (in any order of addition) say nothing.
-    let quiet = cmd(dir.path())
+    let quiet = anomaly_lab(dir.path())
         .args(["run", "--no-plot", "--weights", "0.1,0.2,0.3,0.2,0.2"])
         .output()
         .unwrap();

@@ -1,14 +1,11 @@
 //! Scoring real data: the shipped KDD SMTP export against pandas, numpy and scikit-learn,
 //! exports that round-trip exactly, gzip input, and every kind of broken file refused cleanly.
 
-mod common;
-
+use crate::common::{Expected, anomaly_lab, f, fixture, hex};
 use anomaly_lab::data::{self, Plan, ScoredColumn, Source};
 use anomaly_lab::detect::Curve;
 use anomaly_lab::lab::Scale;
 use anomaly_lab::run::{Cut, Population, evaluate};
-use assert_cmd::Command;
-use common::{Expected, f, fixture, hex};
 use ndarray::Array1;
 use serde::Deserialize;
 use serde_json::Value;
@@ -20,14 +17,12 @@ fn kdd() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("lab/kdd_smtp.csv.gz")
 }
 
-fn cmd(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("anomaly-lab").expect("binary builds");
-    c.current_dir(dir);
-    c
-}
-
 fn run_json(dir: &Path, args: &[&str]) -> Value {
-    let out = cmd(dir).arg("run").args(args).output().expect("runs");
+    let out = anomaly_lab(dir)
+        .arg("run")
+        .args(args)
+        .output()
+        .expect("runs");
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -247,7 +242,7 @@ fn an_export_scored_with_the_same_weights_reproduces_the_run() {
 fn an_export_never_replaces_a_file_it_did_not_write() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.csv"), "my,own\n1,2\n").unwrap();
-    let out = cmd(dir.path())
+    let out = anomaly_lab(dir.path())
         .args(["run", "--no-plot", "--export", "notes.csv"])
         .output()
         .unwrap();
@@ -384,7 +379,7 @@ fn every_broken_file_is_refused_with_its_place_and_nothing_written() {
         if name == "label.csv" || name == "missing.csv" {
             args.extend(["--label", "label"]);
         }
-        let out = cmd(dir.path()).args(&args).output().unwrap();
+        let out = anomaly_lab(dir.path()).args(&args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{name}: {err}");
         assert!(out.stdout.is_empty(), "{name}: no JSON on stdout");
@@ -402,14 +397,14 @@ fn every_broken_file_is_refused_with_its_place_and_nothing_written() {
 fn generated_only_flags_are_usage_errors_with_data() {
     let dir = tempfile::tempdir().unwrap();
     for (flag, value) in [("--seed", "3"), ("--n", "10"), ("--beta", "a=2,2")] {
-        let out = cmd(dir.path())
+        let out = anomaly_lab(dir.path())
             .args(["run", "--data", "x.csv", "--weights", "a=1", flag, value])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{flag}");
         assert!(String::from_utf8_lossy(&out.stderr).contains(flag));
     }
-    let out = cmd(dir.path())
+    let out = anomaly_lab(dir.path())
         .args(["run", "--data", "x.csv"])
         .output()
         .unwrap();
@@ -447,7 +442,7 @@ fn sweep_rows_and_curves_match_numpy_and_scikit_learn_on_kdd() {
         let qs: Vec<String> = c.sweep.iter().map(|r| f(&r.quantile).to_string()).collect();
         let weights = weights.join(",");
         let qs = qs.join(",");
-        let out = cmd(dir.path())
+        let out = anomaly_lab(dir.path())
             .args([
                 "sweep",
                 "--data",

@@ -2,13 +2,11 @@
 //! and curves, and whole labelled runs, each compared bit for bit with fixtures that
 //! tools/gen_fixtures.py makes with numpy and scikit-learn.
 
-mod common;
-
+use crate::common::{Expected, f, fixture, hex, sha_f64, sha_idx};
 use anomaly_lab::detect::{Curve, Detection, confusion};
 use anomaly_lab::lab::{Feature, Lab, Labels};
 use anomaly_lab::numpy::{self, Normal, reduce};
 use anomaly_lab::run::{Cut, RunConfig, simulate};
-use common::{Expected, f, fixture, hex, sha_f64, sha_idx};
 use rand::distr::Distribution;
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -1,9 +1,7 @@
 //! Interrupting anomaly-lab at any moment never leaves a partial file: the target is the
 //! old file or the complete new one, and after Ctrl-C no temporary file is left behind.
 
-mod common;
-
-use common::is_complete_png;
+use crate::common::is_complete_png;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -1,16 +1,14 @@
 //! Bit-for-bit parity with numpy 2.4.6, against fixtures made by tools/gen_fixtures.py.
 
-mod common;
-
-use anomaly_lab::lab::Distribution;
+use crate::common::{Summary, f, fixture, hex, sha_f64};
+use anomaly_lab::lab::InputDistribution;
 use anomaly_lab::run::{draw_column, simulate};
 use anomaly_lab::stats::quantile_linear;
-use common::{Summary, f, fixture, hex, sha_f64};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
 struct RawCase {
-    distribution: Distribution,
+    distribution: InputDistribution,
     seed: String,
     n: usize,
     head: Vec<String>,

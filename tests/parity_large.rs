@@ -2,10 +2,8 @@
 //! changes one bit anywhere is caught. Debug builds are too slow for it: CI runs the
 //! suite with --release.
 
-mod common;
-
+use crate::common::{Summary, fixture};
 use anomaly_lab::run::simulate;
-use common::{Summary, fixture};
 
 #[test]
 #[cfg_attr(

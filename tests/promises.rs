@@ -3,8 +3,6 @@
 //! leaves no file, memory refusals respect every limit, reflections are checked against
 //! the lab, lab ids stay plain names, and errors point at the right place.
 
-mod common;
-
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -40,7 +38,7 @@ fn files(dir: &Path) -> Vec<String> {
 }
 
 fn decodes(path: &Path) -> bool {
-    common::is_complete_png(&std::fs::read(path).unwrap())
+    crate::common::is_complete_png(&std::fs::read(path).unwrap())
 }
 
 const UNIFORM_LAB: &str = r#"id = "wide"

@@ -3,7 +3,7 @@
 //! are numpy; this proves the distribution is the right one, with a two-sample
 //! Kolmogorov-Smirnov test at a fixed seed (deterministic, so it cannot flake).
 
-use anomaly_lab::lab::Distribution;
+use anomaly_lab::lab::InputDistribution;
 use anomaly_lab::run::draw_column;
 use rand::SeedableRng;
 
@@ -46,7 +46,7 @@ fn beta_samples_follow_beta_in_every_branch() {
         (0.5, 3.0),
         (1.0, 5.0),
     ] {
-        let ours = draw_column(&Distribution::Beta { a, b }, 2, N).to_vec();
+        let ours = draw_column(&InputDistribution::Beta { a, b }, 2, N).to_vec();
         let theirs = reference(rand_distr::Beta::new(a, b).unwrap());
         let d = ks(ours, theirs);
         assert!(
@@ -60,7 +60,7 @@ fn beta_samples_follow_beta_in_every_branch() {
 #[test]
 fn gamma_and_normal_samples_follow_their_distributions() {
     for (shape, scale) in [(0.5, 2.0), (1.0, 1.0), (7.5, 0.1)] {
-        let ours = draw_column(&Distribution::Gamma { shape, scale }, 3, N).to_vec();
+        let ours = draw_column(&InputDistribution::Gamma { shape, scale }, 3, N).to_vec();
         let d = ks(
             ours,
             reference(rand_distr::Gamma::new(shape, scale).unwrap()),
@@ -71,7 +71,7 @@ fn gamma_and_normal_samples_follow_their_distributions() {
         );
     }
     let ours = draw_column(
-        &Distribution::Normal {
+        &InputDistribution::Normal {
             mean: -3.0,
             sd: 0.25,
         },
@@ -89,7 +89,7 @@ fn gamma_and_normal_samples_follow_their_distributions() {
 #[test]
 fn the_check_can_tell_distributions_apart() {
     // Beta(2, 4) against Beta(2.2, 4) differ by a few percent in the CDF: the test must see it.
-    let ours = draw_column(&Distribution::Beta { a: 2.0, b: 4.0 }, 2, N).to_vec();
+    let ours = draw_column(&InputDistribution::Beta { a: 2.0, b: 4.0 }, 2, N).to_vec();
     let d = ks(ours, reference(rand_distr::Beta::new(2.2, 4.0).unwrap()));
     assert!(
         d > critical(),

@@ -4,10 +4,10 @@
 use super::parse::{BetaArg, DistArg};
 use super::resolve::feature;
 use crate::error::UsageError;
-use crate::lab::{Distribution, Lab};
+use crate::lab::{InputDistribution, Lab};
 
 /// A distribution as `--dist` writes it ("gamma:3,1.5").
-fn as_flag(d: &Distribution) -> String {
+fn as_flag(d: &InputDistribution) -> String {
     let (kind, p1, p2) = d.parts();
     format!("{kind}:{p1},{p2}")
 }
@@ -16,7 +16,13 @@ fn as_flag(d: &Distribution) -> String {
 pub fn apply(lab: &mut Lab, beta: &[BetaArg], dist: &[DistArg]) -> Result<(), UsageError> {
     let changes = beta
         .iter()
-        .map(|b| ("--beta", &b.feature, Distribution::Beta { a: b.a, b: b.b }))
+        .map(|b| {
+            (
+                "--beta",
+                &b.feature,
+                InputDistribution::Beta { a: b.a, b: b.b },
+            )
+        })
         .chain(dist.iter().map(|d| ("--dist", &d.feature, d.distribution)));
     let mut seen: Vec<&String> = Vec::new();
     for (flag, name, new) in changes {
@@ -37,7 +43,7 @@ pub fn apply(lab: &mut Lab, beta: &[BetaArg], dist: &[DistArg]) -> Result<(), Us
                 format!("feature {name} has no distribution"),
             ));
         };
-        if flag == "--beta" && !matches!(old, Distribution::Beta { .. }) {
+        if flag == "--beta" && !matches!(old, InputDistribution::Beta { .. }) {
             return Err(UsageError::new(
                 flag,
                 format!(

@@ -5,7 +5,7 @@ use super::output::{self, Output};
 use super::parse;
 use crate::compare::{self, render};
 use crate::error::UsageError;
-use crate::fsx::{self, Replace};
+use crate::filesystem::{self, Replace};
 use crate::reflection;
 use crate::report::RunReport;
 use anyhow::{Context, Result};
@@ -77,7 +77,7 @@ pub struct CompareArgs {
     pub lab: Option<PathBuf>,
 }
 
-pub fn compare(args: &CompareArgs) -> Result<()> {
+pub fn execute(args: &CompareArgs) -> Result<()> {
     if is_stdin(&args.before) && is_stdin(&args.after) {
         return Err(
             UsageError::new("BEFORE/AFTER", "only one of the two runs can be - (stdin)").into(),
@@ -135,7 +135,7 @@ pub fn compare(args: &CompareArgs) -> Result<()> {
         let png = super::compare_plot::picture(&after, &cmp, args.lab.as_deref())?;
         pending.push(output.stage(&png)?);
     }
-    output::commit_around(pending, || fsx::print_stdout(&text))?;
+    output::commit_around(pending, || filesystem::print_stdout(&text))?;
     if let Some(path) = &args.plot {
         say!(
             "wrote {}: the after-run, with the cases that moved ringed",
@@ -170,7 +170,7 @@ fn colour_wanted(choice: ColorChoice) -> bool {
 }
 
 pub fn read_text(path: &Path) -> Result<(String, String)> {
-    let limit = fsx::DOCUMENT_LIMIT;
+    let limit = filesystem::DOCUMENT_LIMIT;
     if is_stdin(path) {
         let mut text = String::new();
         std::io::stdin()
@@ -183,7 +183,7 @@ pub fn read_text(path: &Path) -> Result<(String, String)> {
         return Ok(("<stdin>".into(), text));
     }
     let name = path.display().to_string();
-    let text = fsx::read_limited(path, limit).with_context(|| {
+    let text = filesystem::read_limited(path, limit).with_context(|| {
         format!("cannot read {name} (expected the JSON printed by `anomaly-lab run`)")
     })?;
     // An editor's byte-order mark is not part of the JSON.

@@ -3,7 +3,7 @@
 
 use super::compare::read_run;
 use super::parse;
-use crate::{explain, fsx};
+use crate::{explain, filesystem};
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
@@ -19,7 +19,7 @@ pub struct ExplainArgs {
     pub precision: usize,
 }
 
-pub fn explain(args: &ExplainArgs) -> Result<()> {
+pub fn execute(args: &ExplainArgs) -> Result<()> {
     let run = read_run(&args.run)?;
     let mut text = format!(
         "Top {} cases of {} (threshold {}; {} flagged):\n",
@@ -44,5 +44,5 @@ pub fn explain(args: &ExplainArgs) -> Result<()> {
         "Each feature: its value (pN = its percentile in the population) and what it adds to \
          the score (share of the score's parts).\n",
     );
-    fsx::print_stdout(&text)
+    filesystem::print_stdout(&text)
 }

@@ -193,13 +193,13 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
         .find(|(id, _, _)| *id == name && !args.file.exists());
     let text = match builtin {
         Some((_, text, _)) => text.to_string(),
-        None => crate::fsx::read_limited(&args.file, crate::fsx::LAB_FILE_LIMIT)
+        None => crate::filesystem::read_limited(&args.file, crate::filesystem::LAB_FILE_LIMIT)
             .with_context(|| format!("cannot read lab file {name}"))?,
     };
     let root = match DeTable::parse(&text) {
         Ok(root) => root,
         Err(e) => {
-            crate::fsx::print_stdout(&format!("{name}: not valid TOML: {e}"))?;
+            crate::filesystem::print_stdout(&format!("{name}: not valid TOML: {e}"))?;
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -242,7 +242,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
         // The keys are right: now the values' types, then every rule a run relies on.
         match Lab::from_toml_unchecked(&text) {
             Err(e) => {
-                crate::fsx::print_stdout(&format!("{name}: {e}\n"))?;
+                crate::filesystem::print_stdout(&format!("{name}: {e}\n"))?;
                 return Ok(ExitCode::FAILURE);
             }
             Ok(lab) => {
@@ -257,7 +257,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
                     }
                 }
                 if found.is_empty() {
-                    crate::fsx::print_stdout(&format!("{name}: {}\n", summary(&lab)))?;
+                    crate::filesystem::print_stdout(&format!("{name}: {}\n", summary(&lab)))?;
                     return Ok(ExitCode::SUCCESS);
                 }
             }
@@ -273,7 +273,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
         "{name}: {n} problem{}\n",
         if n == 1 { "" } else { "s" }
     ));
-    crate::fsx::print_stdout(&out)?;
+    crate::filesystem::print_stdout(&out)?;
     Ok(ExitCode::FAILURE)
 }
 

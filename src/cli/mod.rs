@@ -149,10 +149,10 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    crate::fsx::install_interrupt_cleanup();
+    crate::filesystem::install_interrupt_cleanup();
     let result = match cli.command {
-        Command::Run(args) => run::run(&args).map(|()| ExitCode::SUCCESS),
-        Command::Compare(args) => compare::compare(&args).map(|()| ExitCode::SUCCESS),
+        Command::Run(args) => run::execute(&args).map(|()| ExitCode::SUCCESS),
+        Command::Compare(args) => compare::execute(&args).map(|()| ExitCode::SUCCESS),
         Command::Reflect(ReflectCommand::Check(args)) => reflect::check(&args),
         Command::Reflect(ReflectCommand::Set(args)) => {
             reflect_show::set(&args).map(|()| ExitCode::SUCCESS)
@@ -160,11 +160,11 @@ pub fn main() -> ExitCode {
         Command::Reflect(ReflectCommand::Show(args)) => {
             reflect_show::show(&args).map(|()| ExitCode::SUCCESS)
         }
-        Command::Notebook(args) => notebook::notebook(&args).map(|()| ExitCode::SUCCESS),
+        Command::Notebook(args) => notebook::execute(&args).map(|()| ExitCode::SUCCESS),
         Command::Labs => notebook::labs().map(|()| ExitCode::SUCCESS),
         Command::Lab(LabCommand::Check(args)) => lab_check::check(&args),
-        Command::Explain(args) => explain::explain(&args).map(|()| ExitCode::SUCCESS),
-        Command::Sweep(args) => sweep::sweep(&args).map(|()| ExitCode::SUCCESS),
+        Command::Explain(args) => explain::execute(&args).map(|()| ExitCode::SUCCESS),
+        Command::Sweep(args) => sweep::execute(&args).map(|()| ExitCode::SUCCESS),
         Command::Completions { shell } => completions(shell).map(|()| ExitCode::SUCCESS),
         Command::Man { command } => man(command.as_deref()).map(|()| ExitCode::SUCCESS),
     };
@@ -194,7 +194,7 @@ fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
         let text = String::from_utf8_lossy(&script).replace("anomaly__subcmd__lab", "anomaly__lab");
         script = text.into_bytes();
     }
-    crate::fsx::print_stdout_with(|w| w.write_all(&script))
+    crate::filesystem::print_stdout_with(|w| w.write_all(&script))
 }
 
 /// A manual page, generated from the command definition (its help texts and flags): the
@@ -226,7 +226,7 @@ fn man(command: Option<&str>) -> anyhow::Result<()> {
     };
     let mut page = Vec::new();
     clap_mangen::Man::new(page_of).render(&mut page)?;
-    crate::fsx::print_stdout_with(|w| w.write_all(&page))
+    crate::filesystem::print_stdout_with(|w| w.write_all(&page))
 }
 
 #[cfg(test)]

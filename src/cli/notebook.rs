@@ -4,7 +4,7 @@
 use super::resolve::resolve;
 use super::run::RunArgs;
 use crate::notebook::{self, DataTwin};
-use crate::{fsx, lab};
+use crate::{filesystem, lab};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 
@@ -24,7 +24,7 @@ pub enum TwinFormat {
     Ipynb,
 }
 
-pub fn notebook(args: &NotebookArgs) -> Result<()> {
+pub fn execute(args: &NotebookArgs) -> Result<()> {
     let resolved = resolve(&args.run)?;
     let data = resolved.data.as_ref().map(|(source, plan)| DataTwin {
         file: source.name(),
@@ -39,7 +39,7 @@ pub fn notebook(args: &NotebookArgs) -> Result<()> {
         TwinFormat::Py => notebook::script(&cells),
         TwinFormat::Ipynb => notebook::ipynb(&cells),
     };
-    fsx::print_stdout(&text)
+    filesystem::print_stdout(&text)
 }
 
 pub fn labs() -> Result<()> {
@@ -50,5 +50,5 @@ pub fn labs() -> Result<()> {
     text.push_str(
         "Any other lab is a file: `anomaly-lab run --lab path/to/lab.toml` (lab/FORMAT.md).\n",
     );
-    fsx::print_stdout(&text)
+    filesystem::print_stdout(&text)
 }

@@ -1,7 +1,7 @@
 //! The command line's side of file output: which flag wrote what, and what the user can
-//! do when a target is refused. The rules themselves live in [`crate::fsx`].
+//! do when a target is refused. The rules themselves live in [`crate::filesystem`].
 
-use crate::fsx::{self, OutputError, Replace, Staged};
+use crate::filesystem::{self, OutputError, Replace, Staged};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
@@ -23,20 +23,20 @@ impl Output {
 
     /// Refuses a target that is certain to be refused at the end, before any work.
     pub fn check(&self) -> Result<()> {
-        fsx::check_target(&self.path, self.replace).map_err(|e| self.explain(e.into()))
+        filesystem::check_target(&self.path, self.replace).map_err(|e| self.explain(e.into()))
     }
 
-    /// Writes the file beside its target; see [`fsx::stage`].
+    /// Writes the file beside its target; see [`filesystem::stage`].
     pub fn stage(&self, bytes: &[u8]) -> Result<Pending<'_>> {
         self.stage_with(|f| std::io::Write::write_all(f, bytes))
     }
 
-    /// Writes the file beside its target with `write`; see [`fsx::stage_with`].
+    /// Writes the file beside its target with `write`; see [`filesystem::stage_with`].
     pub fn stage_with(
         &self,
         write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
     ) -> Result<Pending<'_>> {
-        let staged = fsx::stage_with(&self.path, self.replace, write);
+        let staged = filesystem::stage_with(&self.path, self.replace, write);
         Ok(Pending {
             output: self,
             staged: staged.map_err(|e| self.explain(e))?,

@@ -13,7 +13,7 @@ pub enum WeightsArg {
 #[derive(Clone, Debug, PartialEq)]
 pub struct DistArg {
     pub feature: String,
-    pub distribution: crate::lab::Distribution,
+    pub distribution: crate::lab::InputDistribution,
 }
 
 /// `--beta FEATURE=A,B`.
@@ -132,7 +132,7 @@ pub fn weights(s: &str) -> Result<WeightsArg, String> {
 /// `--dist FEATURE=KIND:P1,P2`: any of the lab format's distributions, its two parameters
 /// in the order numpy takes them; checked as a lab file's would be.
 pub fn dist(s: &str) -> Result<DistArg, String> {
-    use crate::lab::Distribution;
+    use crate::lab::InputDistribution;
     const KINDS: &str = "beta:A,B, uniform:LOW,HIGH, normal:MEAN,SD, gamma:SHAPE,SCALE or \
                          lognormal:MEAN,SIGMA";
     let (feature, spec) = s.split_once('=').ok_or_else(|| {
@@ -149,14 +149,14 @@ pub fn dist(s: &str) -> Result<DistArg, String> {
         number(p2).map_err(|e| format!("P2: {e}"))?,
     );
     let distribution = match kind.trim() {
-        "beta" => Distribution::Beta { a: p1, b: p2 },
-        "uniform" => Distribution::Uniform { low: p1, high: p2 },
-        "normal" => Distribution::Normal { mean: p1, sd: p2 },
-        "gamma" => Distribution::Gamma {
+        "beta" => InputDistribution::Beta { a: p1, b: p2 },
+        "uniform" => InputDistribution::Uniform { low: p1, high: p2 },
+        "normal" => InputDistribution::Normal { mean: p1, sd: p2 },
+        "gamma" => InputDistribution::Gamma {
             shape: p1,
             scale: p2,
         },
-        "lognormal" => Distribution::Lognormal {
+        "lognormal" => InputDistribution::Lognormal {
             mean: p1,
             sigma: p2,
         },

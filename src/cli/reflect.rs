@@ -6,7 +6,7 @@ use super::compare::read_text;
 use super::parse;
 use super::recompute::{recompute_pair, recorded_pair};
 use crate::reflection::{self, Audit};
-use crate::{compare, fsx, lab};
+use crate::{compare, filesystem, lab};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use serde_json::Value;
@@ -66,7 +66,7 @@ const FACT_FIELDS: [&str; 3] = ["what_changed", "metric_before", "metric_after"]
 
 /// Recomputes a reflection's two runs and compares the facts it holds with theirs.
 pub fn check_facts(doc: &Value, lab_file: Option<&Path>) -> Facts {
-    if doc.get("format").and_then(Value::as_str) != Some(reflection::FORMAT) {
+    if doc.get("format").and_then(Value::as_str) != Some(reflection::REFLECTION_FORMAT) {
         return Facts::NotChecked(
             "a run output, not a reflection: write one with `compare BEFORE AFTER --reflection FILE`"
                 .into(),
@@ -146,7 +146,7 @@ fn judge(path: &Path, lab_file: Option<&Path>) -> Result<Verdict> {
         );
     }
     let format = doc.get("format").and_then(Value::as_str).unwrap_or("");
-    if format != reflection::FORMAT && format != crate::report::FORMAT {
+    if format != reflection::REFLECTION_FORMAT && format != crate::report::RUN_FORMAT {
         bail!(
             "{name} is not a reflection (\"format\": {format:?}); check a file written by \
              `compare --reflection`"
@@ -227,7 +227,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
             super::reflect_show::table(&rows, format == CheckFormat::Csv)
         }
     };
-    fsx::print_stdout(&text)?;
+    filesystem::print_stdout(&text)?;
     let all_pass = failed_to_read.is_empty() && verdicts.iter().all(Verdict::passes);
     Ok(if all_pass {
         ExitCode::SUCCESS

@@ -5,7 +5,7 @@ use super::compare::read_text;
 use super::parse;
 use super::recompute::{recompute_pair, recorded_pair};
 use crate::compare::render::{self, Style};
-use crate::fsx::{self, Replace};
+use crate::filesystem::{self, Replace};
 use crate::{compare, lab, reflection};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
@@ -54,11 +54,11 @@ fn read_reflection(path: &Path) -> Result<(String, String, Value)> {
     let (name, text) = read_text(path)?;
     let doc: Value =
         serde_json::from_str(&text).with_context(|| format!("{name} is not valid JSON"))?;
-    if doc.get("format").and_then(Value::as_str) != Some(reflection::FORMAT) {
+    if doc.get("format").and_then(Value::as_str) != Some(reflection::REFLECTION_FORMAT) {
         bail!(
             "{name} is not a reflection file (\"format\": \"{}\"); write one with `anomaly-lab \
              compare BEFORE AFTER --reflection FILE`",
-            reflection::FORMAT
+            reflection::REFLECTION_FORMAT
         );
     }
     if doc.get("format_version").and_then(Value::as_u64) != Some(1) {
@@ -113,10 +113,10 @@ pub fn set(args: &SetArgs) -> Result<()> {
     let answer = if args.text == "-" {
         let mut s = String::new();
         std::io::stdin()
-            .take(fsx::LAB_FILE_LIMIT + 1)
+            .take(filesystem::LAB_FILE_LIMIT + 1)
             .read_to_string(&mut s)
             .context("cannot read the answer from standard input as UTF-8 text")?;
-        if s.len() as u64 > fsx::LAB_FILE_LIMIT {
+        if s.len() as u64 > filesystem::LAB_FILE_LIMIT {
             bail!("the answer on standard input is longer than 1 MiB");
         }
         s.trim_end_matches(['\n', '\r']).to_string()
@@ -126,7 +126,7 @@ pub fn set(args: &SetArgs) -> Result<()> {
     let Some(edited) = reflection::edit::set_field(&text, &args.field, &answer) else {
         bail!("{name}: its \"reflection\" object could not be edited (is the JSON intact?)");
     };
-    fsx::stage(&args.file, Replace::RegularFile, edited.as_bytes())?
+    filesystem::stage(&args.file, Replace::RegularFile, edited.as_bytes())?
         .commit()
         .with_context(|| format!("cannot write {name}"))?;
     let doc: Value = serde_json::from_str(&edited)?;
@@ -203,8 +203,8 @@ pub fn show(args: &ShowArgs) -> Result<()> {
         out.push_str("\n\n");
     }
     let _ = name;
-    fsx::print_stdout(out.trim_end_matches('\n').to_string().as_str())?;
-    fsx::print_stdout("\n")
+    filesystem::print_stdout(out.trim_end_matches('\n').to_string().as_str())?;
+    filesystem::print_stdout("\n")
 }
 
 /// Rows as an aligned table with a header, or as CSV (RFC 4180 quoting).

@@ -45,7 +45,7 @@ pub fn load_lab(arg: Option<&Path>) -> Result<(Lab, Option<PathBuf>)> {
         )
         .into());
     }
-    let text = crate::fsx::read_limited(path, crate::fsx::LAB_FILE_LIMIT)
+    let text = crate::filesystem::read_limited(path, crate::filesystem::LAB_FILE_LIMIT)
         .with_context(|| format!("cannot read lab file {}", path.display()))?;
     let lab = Lab::from_toml(&text)
         .with_context(|| format!("lab file {} is not a valid lab", path.display()))?;

@@ -5,7 +5,7 @@ use super::parse::{self, BetaArg, DistArg, WeightsArg};
 use super::resolve::{Resolved, resolve};
 use crate::error::UsageError;
 use crate::explain::Explainer;
-use crate::fsx::{self, Replace};
+use crate::filesystem::{self, Replace};
 use crate::plot::{self, PlotInput};
 use crate::report::{DataParams, RunReport};
 use crate::run::{Outcome, Population, RunConfig, evaluate, simulate_keeping};
@@ -101,7 +101,7 @@ pub struct Computed {
     pub source: Option<(data::Source, data::Plan)>,
 }
 
-pub fn run(args: &RunArgs) -> Result<()> {
+pub fn execute(args: &RunArgs) -> Result<()> {
     let resolved = resolve(args)?;
     warn_about_weights(&resolved.cfg);
     let changes = resolved.changes();
@@ -167,7 +167,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
     if let (Some(output), Some(bytes)) = (&plot_output, &png) {
         pending.push(output.stage(bytes)?);
     }
-    output::commit_around(pending, || fsx::print_stdout_with(|w| report.write_json(w)))?;
+    output::commit_around(pending, || {
+        filesystem::print_stdout_with(|w| report.write_json(w))
+    })?;
     if cfg.n >= 100_000 && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         say!(
             "note: the JSON above is the whole run ({} cases, its priority set encoded on one \

@@ -5,7 +5,7 @@ use super::output::{self, Output};
 use super::resolve::resolve;
 use super::run::{RunArgs, compute};
 use crate::error::UsageError;
-use crate::fsx::{self, Replace};
+use crate::filesystem::{self, Replace};
 use crate::plot::lines::{Panel, Series};
 use crate::plot::{self, NORMAL_RGB, PRIORITY_RGB};
 use crate::run::Cut;
@@ -56,7 +56,7 @@ fn thresholds(s: &str) -> Result<CutList, String> {
     parse_list(s, "threshold", None).map(CutList)
 }
 
-pub fn sweep(args: &SweepArgs) -> Result<()> {
+pub fn execute(args: &SweepArgs) -> Result<()> {
     if args.run.export.is_some() {
         return Err(UsageError::new(
             "--export",
@@ -138,7 +138,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         Some(output) => vec![output.stage(&picture(&rows, &operating, curves.as_ref())?)?],
         None => Vec::new(),
     };
-    output::commit_around(pending, || fsx::print_stdout(&text))
+    output::commit_around(pending, || filesystem::print_stdout(&text))
 }
 
 fn header(labelled: bool) -> Vec<&'static str> {

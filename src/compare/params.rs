@@ -2,7 +2,7 @@
 //! two such lists.
 
 use super::ParamChange;
-use crate::lab::Distribution;
+use crate::lab::InputDistribution;
 use crate::readable::number;
 use crate::report::{Params, RunReport};
 use serde_json::Value;
@@ -123,7 +123,7 @@ fn flatten_params(p: &Params) -> Vec<(String, Value, String)> {
 }
 
 /// "beta(2, 4)", the way a student would write it.
-pub fn describe(d: &Distribution) -> String {
+pub fn describe(d: &InputDistribution) -> String {
     let (kind, p1, p2) = d.parts();
     format!("{kind}({}, {})", number(p1), number(p2))
 }

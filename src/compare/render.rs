@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 use std::fmt::Write;
 
 /// Identifies compare's JSON output.
-pub const FORMAT: &str = "anomaly-lab/compare";
+pub const COMPARE_FORMAT: &str = "anomaly-lab/compare";
 
 /// Presentation choices shared by the text formats.
 #[derive(Clone, Copy, Debug, Default)]
@@ -359,7 +359,7 @@ pub fn json(c: &Comparison, all: bool) -> String {
         .map(|p| (p.name.clone(), json!({"old": p.old, "new": p.new})))
         .collect();
     let doc = json!({
-        "format": FORMAT,
+        "format": COMPARE_FORMAT,
         "format_version": 1,
         "params": params,
         "metrics": c.metrics,

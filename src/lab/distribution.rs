@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// A feature's distribution, each drawn exactly as the numpy `Generator` method of that name.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
-pub enum Distribution {
+pub enum InputDistribution {
     /// `rng.beta(a, b)`.
     Beta { a: f64, b: f64 },
     /// `rng.uniform(low, high)`.
@@ -48,15 +48,15 @@ impl Scale {
     }
 }
 
-impl Distribution {
+impl InputDistribution {
     /// Its kind as the lab format names it, and its two parameters in numpy's order.
     pub fn parts(&self) -> (&'static str, f64, f64) {
         match *self {
-            Distribution::Beta { a, b } => ("beta", a, b),
-            Distribution::Uniform { low, high } => ("uniform", low, high),
-            Distribution::Normal { mean, sd } => ("normal", mean, sd),
-            Distribution::Gamma { shape, scale } => ("gamma", shape, scale),
-            Distribution::Lognormal { mean, sigma } => ("lognormal", mean, sigma),
+            InputDistribution::Beta { a, b } => ("beta", a, b),
+            InputDistribution::Uniform { low, high } => ("uniform", low, high),
+            InputDistribution::Normal { mean, sd } => ("normal", mean, sd),
+            InputDistribution::Gamma { shape, scale } => ("gamma", shape, scale),
+            InputDistribution::Lognormal { mean, sigma } => ("lognormal", mean, sigma),
         }
     }
 
@@ -87,8 +87,8 @@ impl Distribution {
             }
         };
         match *self {
-            Distribution::Beta { a, b } => positive("a", a).and(positive("b", b)),
-            Distribution::Uniform { low, high } => {
+            InputDistribution::Beta { a, b } => positive("a", a).and(positive("b", b)),
+            InputDistribution::Uniform { low, high } => {
                 finite("low", low)?;
                 finite("high", high)?;
                 if high > low && (high - low).is_finite() {
@@ -99,11 +99,13 @@ impl Distribution {
                     ))
                 }
             }
-            Distribution::Normal { mean, sd } => finite("mean", mean).and(non_negative("sd", sd)),
-            Distribution::Gamma { shape, scale } => {
+            InputDistribution::Normal { mean, sd } => {
+                finite("mean", mean).and(non_negative("sd", sd))
+            }
+            InputDistribution::Gamma { shape, scale } => {
                 positive("shape", shape).and(positive("scale", scale))
             }
-            Distribution::Lognormal { mean, sigma } => {
+            InputDistribution::Lognormal { mean, sigma } => {
                 finite("mean", mean)?;
                 non_negative("sigma", sigma)?;
                 // exp overflows past about 709: such a feature would be all infinities.
@@ -123,17 +125,19 @@ impl Distribution {
     pub fn numpy(&self, size: &str) -> String {
         let p = |v: f64| crate::notebook::py_float(v);
         match *self {
-            Distribution::Beta { a, b } => format!("rng.beta({}, {}, size={size})", p(a), p(b)),
-            Distribution::Uniform { low, high } => {
+            InputDistribution::Beta { a, b } => {
+                format!("rng.beta({}, {}, size={size})", p(a), p(b))
+            }
+            InputDistribution::Uniform { low, high } => {
                 format!("rng.uniform({}, {}, size={size})", p(low), p(high))
             }
-            Distribution::Normal { mean, sd } => {
+            InputDistribution::Normal { mean, sd } => {
                 format!("rng.normal({}, {}, size={size})", p(mean), p(sd))
             }
-            Distribution::Gamma { shape, scale } => {
+            InputDistribution::Gamma { shape, scale } => {
                 format!("rng.gamma({}, {}, size={size})", p(shape), p(scale))
             }
-            Distribution::Lognormal { mean, sigma } => {
+            InputDistribution::Lognormal { mean, sigma } => {
                 format!("rng.lognormal({}, {}, size={size})", p(mean), p(sigma))
             }
         }

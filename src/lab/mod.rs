@@ -8,7 +8,7 @@ mod validate;
 
 use crate::error::LabError;
 pub use builtin::{BUILT_IN, MODULE2_TOML, built_in, built_in_data};
-pub use distribution::{Distribution, Scale};
+pub use distribution::{InputDistribution, Scale};
 pub use names::locate;
 pub use names::{is_identifier, line_column, suggest};
 use serde::{Deserialize, Serialize};
@@ -136,10 +136,10 @@ pub struct Feature {
     /// The feature's distribution: every case's, or the benign cases' when `threat` is set.
     /// Absent in a data lab, where the feature is a column of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub distribution: Option<Distribution>,
+    pub distribution: Option<InputDistribution>,
     /// The threat cases' distribution, where threats differ in this feature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threat: Option<Distribution>,
+    pub threat: Option<InputDistribution>,
 }
 
 impl Lab {
@@ -243,7 +243,7 @@ mod tests {
         assert_eq!(weights, [0.25, 0.25, 0.20, 0.15, 0.15]);
         assert_eq!(
             lab.features[1].distribution,
-            Some(Distribution::Beta { a: 2.5, b: 2.5 })
+            Some(InputDistribution::Beta { a: 2.5, b: 2.5 })
         );
         assert_eq!(lab.plot.x, "severity");
     }
@@ -251,7 +251,7 @@ mod tests {
     #[test]
     fn validation_names_the_field() {
         let mut lab = Lab::module2();
-        lab.features[2].distribution = Some(Distribution::Beta { a: 0.0, b: 1.0 });
+        lab.features[2].distribution = Some(InputDistribution::Beta { a: 0.0, b: 1.0 });
         let err = lab.validate().unwrap_err().to_string();
         assert!(err.contains("features[2].distribution"), "{err}");
         let mut lab = Lab::module2();

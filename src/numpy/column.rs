@@ -124,7 +124,7 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
         .for_each(|x| *x = dist.sample(&mut head));
     let mean = head.pos as f64 / pilot as f64;
 
-    let mut specs: Vec<Spec> = Vec::with_capacity(chunks);
+    let mut specs: Vec<Speculation> = Vec::with_capacity(chunks);
     std::thread::scope(|scope| {
         let handles: Vec<_> = parts
             .iter_mut()
@@ -142,7 +142,7 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
         first[pilot..]
             .iter_mut()
             .for_each(|x| *x = dist.sample(&mut head));
-        specs.push(Spec::true_end(head));
+        specs.push(Speculation::true_end(head));
         specs.extend(
             handles
                 .into_iter()
@@ -166,7 +166,7 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
 }
 
 /// What a speculative chunk produced.
-struct Spec {
+struct Speculation {
     /// Stream positions at which its first variates began (ascending).
     starts: Vec<u64>,
     /// Values past the chunk's length, for when the guess started early.
@@ -178,9 +178,9 @@ struct Spec {
     end: Counting,
 }
 
-impl Spec {
-    fn true_end(end: Counting) -> Spec {
-        Spec {
+impl Speculation {
+    fn true_end(end: Counting) -> Speculation {
+        Speculation {
             starts: Vec::new(),
             tail: Vec::new(),
             end_states: Vec::new(),
@@ -190,7 +190,7 @@ impl Spec {
     }
 }
 
-fn speculate<D: Distribution<f64>>(dist: &D, mut rng: Counting, part: &mut [f64]) -> Spec {
+fn speculate<D: Distribution<f64>>(dist: &D, mut rng: Counting, part: &mut [f64]) -> Speculation {
     let n = part.len();
     let mut starts = Vec::with_capacity(WINDOW.min(n));
     let ends_from = n.saturating_sub(WINDOW);
@@ -217,7 +217,7 @@ fn speculate<D: Distribution<f64>>(dist: &D, mut rng: Counting, part: &mut [f64]
             x
         })
         .collect();
-    Spec {
+    Speculation {
         starts,
         tail,
         end_states,
@@ -255,7 +255,7 @@ fn stitch<D: Distribution<f64>>(
     dist: &D,
     mut truth: Counting,
     part: &mut [f64],
-    spec: Spec,
+    spec: Speculation,
 ) -> (Counting, bool) {
     let n = part.len();
     let (prefix, found) = walk_to_meeting(&mut truth, &spec.starts, n, |t| dist.sample(t));

@@ -6,7 +6,7 @@
 
 pub mod column;
 pub mod dist;
-pub mod pairs;
+pub mod equal_shape_beta;
 pub mod reduce;
 mod seed;
 mod ziggurat;

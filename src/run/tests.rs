@@ -15,7 +15,7 @@ fn plot_column_is_the_plotted_feature_and_does_not_change_scores() {
     let with = simulate(&cfg, true).unwrap();
     let without = simulate(&cfg, false).unwrap();
     assert_eq!(with.scores, without.scores);
-    let severity = Distribution::Beta { a: 2.5, b: 2.5 };
+    let severity = InputDistribution::Beta { a: 2.5, b: 2.5 };
     let x = with.plot_x.expect("kept");
     // The severity column is the second one drawn, so it differs from a fresh first draw.
     assert_ne!(x, draw_column(&severity, 2, 96));

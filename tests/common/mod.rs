@@ -2,11 +2,18 @@
 //! labs, the run flags and PNG checks.
 #![allow(dead_code)]
 
-use anomaly_lab::lab::{Distribution, Lab};
+use anomaly_lab::lab::{InputDistribution, Lab};
 use anomaly_lab::run::{Cut, RunConfig};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The `anomaly-lab` binary, to run in `dir`.
+pub fn anomaly_lab(dir: &Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("anomaly-lab").expect("binary builds");
+    c.current_dir(dir);
+    c
+}
 
 /// Every flag of `anomaly-lab run`.
 pub const RUN_FLAGS: [&str; 11] = [
@@ -99,7 +106,7 @@ impl Summary {
         }
         for (name, [a, b]) in &self.betas {
             let i = lab.feature_index(name).expect("fixture names a feature");
-            lab.features[i].distribution = Some(Distribution::Beta { a: f(a), b: f(b) });
+            lab.features[i].distribution = Some(InputDistribution::Beta { a: f(a), b: f(b) });
         }
         let mut cfg = RunConfig::from_lab(lab);
         cfg.seed = self.seed.parse().expect("seed");

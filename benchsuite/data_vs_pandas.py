@@ -3,7 +3,7 @@
 
     .venv/bin/pip install numpy pandas
     cargo build --release --locked
-    .venv/bin/python bench/data_vs_pandas.py [--runs 5] [--copies 60]
+    .venv/bin/python benchsuite/data_vs_pandas.py [--runs 5] [--copies 60]
 
 Builds the export from the shipped KDD SMTP sample (lab/kdd_smtp.csv.gz repeated --copies
 times: 95,156 x 60 = 5.7 million rows, about 330 MB) in a temporary directory, then runs the

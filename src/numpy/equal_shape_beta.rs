@@ -91,7 +91,7 @@ fn beta(gamma: &Gamma, rng: &mut Counting) -> f64 {
 }
 
 /// One gamma stream, both pairings.
-struct Spec {
+struct PairedSpeculation {
     /// Stream positions at which its first gammas began (ascending).
     starts: Vec<u64>,
     /// Pairings past the chunk's length: `tails[p][i]` is pairing p's variate `len + i`.
@@ -104,7 +104,12 @@ struct Spec {
 
 /// Draws gammas from `rng`; pairing 0 ((0, 1), (2, 3), ...) goes to `same`, pairing 1
 /// ((1, 2), (3, 4), ...) to `other`, each `same.len()` long plus a tail.
-fn speculate(gamma: &Gamma, mut rng: Counting, same: &mut [f64], other: &mut [f64]) -> Spec {
+fn speculate(
+    gamma: &Gamma,
+    mut rng: Counting,
+    same: &mut [f64],
+    other: &mut [f64],
+) -> PairedSpeculation {
     let len = same.len();
     let total = 2 * (len + WINDOW) + 1;
     let ends_from = 2 * len.saturating_sub(WINDOW);
@@ -136,7 +141,7 @@ fn speculate(gamma: &Gamma, mut rng: Counting, same: &mut [f64], other: &mut [f6
         }
         prev = g;
     }
-    Spec {
+    PairedSpeculation {
         starts,
         tails,
         end_states,
@@ -152,7 +157,7 @@ fn stitch(
     truth: &mut Counting,
     part: &mut [f64],
     other: &[f64],
-    spec: Spec,
+    spec: PairedSpeculation,
 ) -> Option<usize> {
     let n = part.len();
     let (prefix, found) = walk_to_meeting(truth, &spec.starts, n, |t| beta(gamma, t));

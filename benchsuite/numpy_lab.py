@@ -1,6 +1,6 @@
 """The notebook's computation without the plot, for side-by-side timing.
 
-    python bench/numpy_lab.py N [SEED]
+    python benchsuite/numpy_lab.py N [SEED]
 
 Prints the summary as JSON so the timing script can check both tools agree.
 """

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side timing of anomaly-lab against the numpy notebook.
-#   bench/compare_numpy.sh [PYTHON] [-- extra args for compare_numpy.py]
+#   benchsuite/compare_numpy.sh [PYTHON] [-- extra args for compare_numpy.py]
 # PYTHON must have numpy (and matplotlib, for the n = 96 notebook with its plot):
 #   python3 -m venv .venv && .venv/bin/pip install numpy==2.4.6 matplotlib
 set -euo pipefail
@@ -15,4 +15,4 @@ case "$python" in
 esac
 cd "$(dirname "$0")/.."
 cargo build --release --locked --quiet
-exec "$python" bench/compare_numpy.py --python "$python" "$@"
+exec "$python" benchsuite/compare_numpy.py --python "$python" "$@"

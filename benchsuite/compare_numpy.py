@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time anomaly-lab against the numpy notebook, side by side, alternating runs.
 
-    bench/compare_numpy.sh [PYTHON]          # builds anomaly-lab, then runs this
+    benchsuite/compare_numpy.sh [PYTHON]          # builds anomaly-lab, then runs this
 
 For each size it runs numpy and anomaly-lab alternately (so machine noise hits both),
 checks that both printed the same summary, and prints medians, ratios and each child's

@@ -3,16 +3,18 @@
 
 use crate::detect::Detection;
 use crate::explain::TopCase;
-use crate::indexset::{self, Encoded};
-use crate::lab::{Distribution, Scale};
+pub mod priority_codec;
+
+use crate::lab::{InputDistribution, Scale};
 use crate::run::{Cut, Outcome, RunConfig};
+use priority_codec::Encoded;
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// Identifies a run document; `compare` refuses anything else.
-pub const FORMAT: &str = "anomaly-lab/run";
+pub const RUN_FORMAT: &str = "anomaly-lab/run";
 /// Bumped whenever a field changes meaning or disappears.
 pub const FORMAT_VERSION: u32 = 1;
 /// Priority sets up to this size are printed as a plain list, one index a line, so a plain
@@ -88,7 +90,7 @@ pub struct RunReport {
     /// as a plain list; more as `priority_encoded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_indices: Option<Vec<usize>>,
-    /// The priority cases of a large run, compactly encoded (see [`crate::indexset`]).
+    /// The priority cases of a large run, compactly encoded (see [`priority_codec`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_encoded: Option<Encoded>,
     /// The ground truth's threats, ascending, where the lab has labels: so `compare` can
@@ -127,10 +129,10 @@ pub struct Params {
     #[serde(default, skip_serializing_if = "Ordered::is_empty")]
     pub scales: Ordered<Scale>,
     #[serde(default, skip_serializing_if = "Ordered::is_empty")]
-    pub distributions: Ordered<Distribution>,
+    pub distributions: Ordered<InputDistribution>,
     /// Threat cases' distributions, for the features where threats differ.
     #[serde(default, skip_serializing_if = "Ordered::is_empty")]
-    pub threat_distributions: Ordered<Distribution>,
+    pub threat_distributions: Ordered<InputDistribution>,
     pub tool_version: String,
 }
 
@@ -167,7 +169,7 @@ impl Params {
         let features = &cfg.lab.features;
         // A data run's cases come from its file: a lab's distributions do not apply.
         let generated = cfg.lab.is_generated();
-        let by_name = |get: &dyn Fn(&crate::lab::Feature) -> Option<Distribution>| {
+        let by_name = |get: &dyn Fn(&crate::lab::Feature) -> Option<InputDistribution>| {
             Ordered(
                 features
                     .iter()
@@ -217,7 +219,7 @@ impl RunReport {
                 .collect()
         });
         RunReport {
-            format: FORMAT.to_string(),
+            format: RUN_FORMAT.to_string(),
             format_version: FORMAT_VERSION,
             params: Params::of(cfg),
             summary: Summary {
@@ -230,7 +232,7 @@ impl RunReport {
             top_cases: out.top_cases.clone(),
             priority_indices: (out.priority.len() <= INLINE_LIMIT).then(|| out.priority.clone()),
             priority_encoded: (out.priority.len() > INLINE_LIMIT)
-                .then(|| indexset::encode(&out.priority)),
+                .then(|| priority_codec::encode(&out.priority)),
             threat_indices: threats
                 .as_ref()
                 .filter(|t| t.len() <= INLINE_LIMIT)
@@ -238,7 +240,7 @@ impl RunReport {
             threat_encoded: threats
                 .as_ref()
                 .filter(|t| t.len() > INLINE_LIMIT)
-                .map(|t| indexset::encode(t)),
+                .map(|t| priority_codec::encode(t)),
             plot,
             reflection: Ordered(
                 cfg.lab
@@ -254,7 +256,7 @@ impl RunReport {
     pub fn priority(&self) -> Result<std::borrow::Cow<'_, [usize]>, String> {
         match (&self.priority_indices, &self.priority_encoded) {
             (Some(list), None) => Ok(list.as_slice().into()),
-            (None, Some(e)) => indexset::decode(e)
+            (None, Some(e)) => priority_codec::decode(e)
                 .map(Into::into)
                 .map_err(|err| format!("priority_encoded: {err}")),
             (Some(_), Some(_)) => Err("has both priority_indices and priority_encoded".into()),
@@ -266,7 +268,7 @@ impl RunReport {
     pub fn threats(&self) -> Result<Option<Vec<usize>>, String> {
         match (&self.threat_indices, &self.threat_encoded) {
             (Some(list), None) => Ok(Some(list.clone())),
-            (None, Some(e)) => indexset::decode(e)
+            (None, Some(e)) => priority_codec::decode(e)
                 .map(Some)
                 .map_err(|err| format!("threat_encoded: {err}")),
             (Some(_), Some(_)) => Err("has both threat_indices and threat_encoded".into()),
@@ -311,7 +313,7 @@ pub fn parse_run(name: &str, text: &str) -> anyhow::Result<RunReport> {
     let doc: Head =
         serde_json::from_str(text).with_context(|| format!("{name} is not valid JSON"))?;
     match doc.format.as_ref().and_then(|f| f.as_str()) {
-        Some(FORMAT) => {}
+        Some(RUN_FORMAT) => {}
         Some(other) => {
             let article = if other.starts_with(['a', 'e', 'i', 'o', 'u']) {
                 "an"
@@ -321,7 +323,7 @@ pub fn parse_run(name: &str, text: &str) -> anyhow::Result<RunReport> {
             bail!("{name} is {article} {other:?} file, not an anomaly-lab run output ({hint})")
         }
         None => bail!(
-            "{name} is not an anomaly-lab run output: it has no \"format\": \"{FORMAT}\" ({hint})"
+            "{name} is not an anomaly-lab run output: it has no \"format\": \"{RUN_FORMAT}\" ({hint})"
         ),
     }
     match doc.format_version.as_ref().and_then(|v| v.as_u64()) {
