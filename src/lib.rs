@@ -20,6 +20,7 @@ pub mod explain;
 pub mod export;
 mod fault;
 pub mod filesystem;
+pub mod json;
 pub mod lab;
 pub mod memory;
 pub mod notebook;

@@ -363,7 +363,5 @@ pub fn ipynb(cells: &[(bool, String)]) -> String {
         "nbformat": 4,
         "nbformat_minor": 4,
     });
-    let mut s = serde_json::to_string_pretty(&doc).expect("a notebook always serializes");
-    s.push('\n');
-    s
+    crate::json::pretty(&doc)
 }

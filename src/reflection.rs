@@ -64,7 +64,7 @@ pub fn fill(before: &RunReport, after: &RunReport, cmp: &Comparison) -> Reflecti
         .collect();
     Reflection {
         format: REFLECTION_FORMAT.into(),
-        format_version: 1,
+        format_version: crate::json::FORMAT_VERSION,
         lab: before.params.lab.clone(),
         reflection: Ordered(fields),
         before: before.params.clone(),
@@ -74,9 +74,7 @@ pub fn fill(before: &RunReport, after: &RunReport, cmp: &Comparison) -> Reflecti
 
 impl Reflection {
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("a reflection always serializes");
-        s.push('\n');
-        s
+        crate::json::pretty(self)
     }
 }
 

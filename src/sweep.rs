@@ -6,6 +6,9 @@ use crate::detect::{Curve, PrCurve, RocCurve};
 use crate::stats::quantile_sorted_descending;
 use serde::Serialize;
 
+/// Identifies a sweep document (`sweep --format json`).
+pub const SWEEP_FORMAT: &str = "anomaly-lab/sweep";
+
 /// The cuts to try.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cuts {

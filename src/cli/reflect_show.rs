@@ -6,6 +6,7 @@ use super::parse;
 use super::recompute::{recompute_pair, recorded_pair};
 use crate::compare::render::{self, Style};
 use crate::filesystem::{self, Replace};
+use crate::json::FORMAT_VERSION;
 use crate::{compare, lab, reflection};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
@@ -61,8 +62,10 @@ fn read_reflection(path: &Path) -> Result<(String, String, Value)> {
             reflection::REFLECTION_FORMAT
         );
     }
-    if doc.get("format_version").and_then(Value::as_u64) != Some(1) {
-        bail!("{name} is not reflection format version 1, which this anomaly-lab reads");
+    if doc.get("format_version").and_then(Value::as_u64) != Some(u64::from(FORMAT_VERSION)) {
+        bail!(
+            "{name} is not reflection format version {FORMAT_VERSION}, which this anomaly-lab reads"
+        );
     }
     if !doc.get("reflection").is_some_and(Value::is_object) {
         bail!("{name} has no \"reflection\" object (edited by hand?)");

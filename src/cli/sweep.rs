@@ -116,8 +116,8 @@ pub fn execute(args: &SweepArgs) -> Result<()> {
         SweepFormat::Csv => csv(&rows),
         SweepFormat::Json => {
             let mut doc = json!({
-                "format": "anomaly-lab/sweep",
-                "format_version": 1,
+                "format": crate::sweep::SWEEP_FORMAT,
+                "format_version": crate::json::FORMAT_VERSION,
                 "lab": cfg.lab.id,
                 "n": cfg.n,
                 "operating_point": operating,
@@ -129,9 +129,7 @@ pub fn execute(args: &SweepArgs) -> Result<()> {
                 doc["average_precision"] = json!(c.average_precision);
                 doc["roc_auc"] = json!(c.roc_auc);
             }
-            let mut s = serde_json::to_string_pretty(&doc).expect("a sweep serializes");
-            s.push('\n');
-            s
+            crate::json::pretty(&doc)
         }
     };
     let pending = match &plot_output {

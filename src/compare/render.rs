@@ -4,6 +4,9 @@ use super::{Comparison, MetricChange, ParamChange, PriorityChange, TopChange};
 use serde_json::{Map, Value, json};
 use std::fmt::Write;
 
+mod markup;
+pub use markup::{markdown, table};
+
 /// Identifies compare's JSON output.
 pub const COMPARE_FORMAT: &str = "anomaly-lab/compare";
 
@@ -144,82 +147,6 @@ fn align(rows: &[Vec<String>], indent: &str) -> String {
     out
 }
 
-/// The aligned text table.
-pub fn table(c: &Comparison, st: &Style) -> String {
-    let mut out = String::new();
-    let params = shown_params(c, st);
-    let _ = writeln!(
-        out,
-        "{}",
-        st.heading(if st.all { "Parameters" } else { "What changed" })
-    );
-    if params.is_empty() {
-        out.push_str("  nothing: the two runs have the same parameters\n");
-    } else {
-        let rows: Vec<Vec<String>> = params
-            .iter()
-            .map(|p| {
-                let mark = if p.changed() { "->" } else { "  " };
-                vec![
-                    p.name.clone(),
-                    p.old_text.clone(),
-                    mark.into(),
-                    p.new_text.clone(),
-                ]
-            })
-            .collect();
-        out.push_str(&align(&rows, "  "));
-    }
-
-    let m = &c.metrics;
-    let _ = writeln!(out, "\n{}", st.heading("Metrics"));
-    let rows = vec![
-        vec!["".into(), "before".into(), "after".into(), "change".into()],
-        vec![
-            "priority_count".into(),
-            m.priority_count.old.to_string(),
-            m.priority_count.new.to_string(),
-            count_change(&m.priority_count),
-        ],
-        vec![
-            "threshold".into(),
-            st.float(m.threshold.old),
-            st.float(m.threshold.new),
-            float_change(&m.threshold, st),
-        ],
-    ];
-    let mut rows = rows;
-    rows.extend(detection_rows(m, st));
-    out.push_str(&align(&rows, "  "));
-
-    let _ = writeln!(out, "\n{}", st.heading("Priority cases"));
-    match &c.priority {
-        None => {
-            let _ = writeln!(out, "  {}", population_note(c));
-        }
-        Some(p) => {
-            if !c.redrawn.is_empty() {
-                let _ = writeln!(out, "  {}", redrawn_note(c));
-            }
-            out.push_str(&align(&priority_rows(p, st, " "), "  "));
-        }
-    }
-    if let Some(t) = &c.top {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            st.heading(&format!("Top {}", t.old.len().max(t.new.len())))
-        );
-        let mut rows = vec![vec!["".into(), "before".into(), "after".into(), "".into()]];
-        rows.extend(top_rows(t).into_iter().map(Vec::from));
-        out.push_str(&align(&rows, "  "));
-        for d in &t.dropped {
-            let _ = writeln!(out, "  dropped: {} (was #{})", d.case, d.rank);
-        }
-    }
-    out
-}
-
 /// The detection metrics' rows (name, before, after, change), where the runs have labels.
 fn detection_rows(m: &super::Metrics, st: &Style) -> Vec<Vec<String>> {
     let counts = m.counts.0.iter().map(|(name, c)| {
@@ -274,81 +201,6 @@ fn priority_set_rows(p: &PriorityChange, st: &Style, sep: &str) -> Vec<Vec<Strin
     ]
 }
 
-/// GitHub-flavoured Markdown, to paste into a report.
-pub fn markdown(c: &Comparison, st: &Style) -> String {
-    let st = Style {
-        colour: false,
-        ..*st
-    };
-    let mut out = String::new();
-    let params = shown_params(c, &st);
-    out.push_str(if st.all {
-        "### Parameters\n\n"
-    } else {
-        "### What changed\n\n"
-    });
-    if params.is_empty() {
-        out.push_str("Nothing: the two runs have the same parameters.\n");
-    } else {
-        out.push_str("| parameter | before | after |\n|---|---|---|\n");
-        for p in params {
-            let _ = writeln!(out, "| {} | {} | {} |", p.name, p.old_text, p.new_text);
-        }
-    }
-    let m = &c.metrics;
-    out.push_str("\n### Metrics\n\n| metric | before | after | change |\n|---|---:|---:|---:|\n");
-    let _ = writeln!(
-        out,
-        "| priority_count | {} | {} | {} |",
-        m.priority_count.old,
-        m.priority_count.new,
-        count_change(&m.priority_count)
-    );
-    let _ = writeln!(
-        out,
-        "| threshold | {} | {} | {} |",
-        st.float(m.threshold.old),
-        st.float(m.threshold.new),
-        float_change(&m.threshold, &st)
-    );
-    for row in detection_rows(m, &st) {
-        let _ = writeln!(out, "| {} |", row.join(" | "));
-    }
-    out.push_str("\n### Priority cases\n\n");
-    match &c.priority {
-        None => {
-            let _ = writeln!(out, "{}", population_note(c));
-        }
-        Some(p) => {
-            if !c.redrawn.is_empty() {
-                let _ = writeln!(out, "{}\n", redrawn_note(c));
-            }
-            out.push_str("| | cases |\n|---|---|\n");
-            for row in priority_rows(p, &st, ", ") {
-                let _ = writeln!(out, "| {} | {} |", row[0], row[1]);
-            }
-        }
-    }
-    if let Some(t) = &c.top {
-        let _ = write!(
-            out,
-            "\n### Top {}\n\n| rank | before | after | |\n|---:|---:|---:|---|\n",
-            t.old.len().max(t.new.len())
-        );
-        for [rank, old, new, note] in top_rows(t) {
-            let _ = writeln!(out, "| {rank} | {old} | {new} | {note} |");
-        }
-        for d in &t.dropped {
-            let _ = writeln!(
-                out,
-                "\nDropped from the top list: case {} (was #{}).",
-                d.case, d.rank
-            );
-        }
-    }
-    out
-}
-
 /// Machine-readable JSON: changed parameters as {name: {old, new}} (all with `all`),
 /// exact numbers, and the full entered/left lists.
 pub fn json(c: &Comparison, all: bool) -> String {
@@ -360,7 +212,7 @@ pub fn json(c: &Comparison, all: bool) -> String {
         .collect();
     let doc = json!({
         "format": COMPARE_FORMAT,
-        "format_version": 1,
+        "format_version": crate::json::FORMAT_VERSION,
         "params": params,
         "metrics": c.metrics,
         "same_population": c.population_differs.is_empty(),
@@ -370,7 +222,5 @@ pub fn json(c: &Comparison, all: bool) -> String {
         "priority": c.priority,
         "top": c.top,
     });
-    let mut s = serde_json::to_string_pretty(&doc).expect("a comparison always serializes");
-    s.push('\n');
-    s
+    crate::json::pretty(&doc)
 }

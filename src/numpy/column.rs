@@ -21,20 +21,12 @@ pub(super) const MIN_CHUNK: usize = 1 << 16;
 /// variates; the window must also cover the error of the guessed start (see `fill_chunked`).
 pub(super) const WINDOW: usize = 1 << 15;
 
-/// An RNG that counts the 64-bit draws taken from it.
+/// An RNG that counts the 64-bit draws taken from it. A clone is a snapshot: the
+/// generator and its position.
+#[derive(Clone)]
 pub(super) struct Counting {
     pub(super) rng: Pcg64,
     pub(super) pos: u64,
-}
-
-impl Counting {
-    /// A copy of the generator and its position.
-    pub(super) fn snapshot(&self) -> Counting {
-        Counting {
-            rng: self.rng.clone(),
-            pos: self.pos,
-        }
-    }
 }
 
 impl rand::TryRng for Counting {
@@ -201,19 +193,13 @@ fn speculate<D: Distribution<f64>>(dist: &D, mut rng: Counting, part: &mut [f64]
         }
         *x = dist.sample(&mut rng);
         if i >= ends_from {
-            end_states.push(Counting {
-                rng: rng.rng.clone(),
-                pos: rng.pos,
-            });
+            end_states.push(rng.clone());
         }
     }
     let tail = (0..WINDOW)
         .map(|_| {
             let x = dist.sample(&mut rng);
-            end_states.push(Counting {
-                rng: rng.rng.clone(),
-                pos: rng.pos,
-            });
+            end_states.push(rng.clone());
             x
         })
         .collect();
@@ -282,14 +268,7 @@ fn stitch<D: Distribution<f64>>(
         part.copy_within(k..k + (n - m), m);
     }
     part[..m].copy_from_slice(&prefix);
-    let state = &spec.end_states[last - spec.ends_from];
-    (
-        Counting {
-            rng: state.rng.clone(),
-            pos: state.pos,
-        },
-        true,
-    )
+    (spec.end_states[last - spec.ends_from].clone(), true)
 }
 
 #[cfg(test)]

@@ -59,7 +59,7 @@ pub fn fill_levels(
         let mean = (truth.pos - start) as f64 / pilot as f64;
         let at = (start + (third as f64 * mean) as u64) & !3;
         let at = at.saturating_add_signed(guess_error).max(truth.pos);
-        let mut spec_rng = truth.snapshot();
+        let mut spec_rng = truth.clone();
         spec_rng.rng.advance(u128::from(at - truth.pos));
         spec_rng.pos = at;
         let other = &mut last[..third];
@@ -111,7 +111,12 @@ fn speculate(
     other: &mut [f64],
 ) -> PairedSpeculation {
     let len = same.len();
+    // Each pairing needs `len` variates plus a tail of WINDOW (the truth may meet this
+    // stream up to WINDOW variates late), two gammas a variate: 2 (len + WINDOW) gammas,
+    // and one more so that pairing 1, which starts a gamma later, is as long as pairing 0.
     let total = 2 * (len + WINDOW) + 1;
+    // The truth can leave this chunk after any of the last WINDOW variates of either
+    // pairing, so the states after every gamma from 2 (len - WINDOW) on are kept.
     let ends_from = 2 * len.saturating_sub(WINDOW);
     let mut starts = Vec::with_capacity(2 * WINDOW);
     let mut end_states = Vec::with_capacity(total - ends_from);
@@ -123,7 +128,7 @@ fn speculate(
         }
         let g = gamma.sample(&mut rng);
         if k >= ends_from {
-            end_states.push(rng.snapshot());
+            end_states.push(rng.clone());
         }
         if k >= 1 {
             // Gammas k-1 and k make variate (k-1)/2 of pairing (k-1) % 2.
@@ -183,7 +188,7 @@ fn stitch(
     }
     part[m + inside..].copy_from_slice(&spec.tails[pairing][..need - inside]);
     part[..m].copy_from_slice(&prefix);
-    *truth = spec.end_states[k + 2 * need - 1 - spec.ends_from].snapshot();
+    *truth = spec.end_states[k + 2 * need - 1 - spec.ends_from].clone();
     Some(pairing)
 }
 

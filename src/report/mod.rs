@@ -5,6 +5,7 @@ use crate::detect::Detection;
 use crate::explain::TopCase;
 pub mod priority_codec;
 
+use crate::json::FORMAT_VERSION;
 use crate::lab::{InputDistribution, Scale};
 use crate::run::{Cut, Outcome, RunConfig};
 use priority_codec::Encoded;
@@ -15,8 +16,6 @@ use std::fmt;
 
 /// Identifies a run document; `compare` refuses anything else.
 pub const RUN_FORMAT: &str = "anomaly-lab/run";
-/// Bumped whenever a field changes meaning or disappears.
-pub const FORMAT_VERSION: u32 = 1;
 /// Priority sets up to this size are printed as a plain list, one index a line, so a plain
 /// `diff` of two runs shows which cases moved; larger ones are encoded.
 pub const INLINE_LIMIT: usize = 10_000;
@@ -284,9 +283,7 @@ impl RunReport {
     }
 
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("a run report always serializes");
-        s.push('\n');
-        s
+        crate::json::pretty(self)
     }
 }
 
