@@ -92,5 +92,5 @@ fn out_of_memory(size: Option<usize>) -> ! {
     }
     crate::filesystem::remove_in_flight_now();
     // SAFETY: ends the process at once, with no unwinding or destructors that allocate.
-    unsafe { libc::_exit(2) }
+    unsafe { libc::_exit(crate::exit::Exit::Usage.code()) }
 }

@@ -8,7 +8,7 @@
 /// the process that signal here and waits for it to take effect. A suffix `@N` fires at
 /// the N-th output the command writes (from 1), not the first.
 #[cfg(feature = "fault-injection")]
-pub fn point() -> std::io::Result<()> {
+pub(crate) fn point() -> std::io::Result<()> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static REACHED: AtomicUsize = AtomicUsize::new(0);
     let reached = REACHED.fetch_add(1, Ordering::SeqCst) + 1;
@@ -40,6 +40,6 @@ pub fn point() -> std::io::Result<()> {
 /// Without the feature: nothing, inlined away.
 #[cfg(not(feature = "fault-injection"))]
 #[inline(always)]
-pub fn point() -> std::io::Result<()> {
+pub(crate) fn point() -> std::io::Result<()> {
     Ok(())
 }

@@ -34,7 +34,7 @@ fn in_flight() -> std::sync::MutexGuard<'static, InFlight> {
 pub fn install_interrupt_cleanup() {
     let _ = ctrlc::set_handler(|| {
         in_flight().end();
-        std::process::exit(130);
+        std::process::exit(crate::exit::Exit::Interrupted.code());
     });
 }
 
@@ -85,6 +85,7 @@ fn deregister(path: &Path) {
 }
 
 /// Keeps a temporary path registered for as long as it exists under that name.
+#[derive(Debug)]
 struct Registered(PathBuf);
 
 impl Drop for Registered {
@@ -160,6 +161,7 @@ fn holds_png(path: &Path) -> bool {
 }
 
 /// A complete output waiting in a temporary file beside its target.
+#[derive(Debug)]
 pub struct Staged {
     file: tempfile::NamedTempFile,
     target: PathBuf,

@@ -16,6 +16,7 @@ pub mod compare;
 pub mod data;
 pub mod detect;
 pub mod error;
+pub mod exit;
 pub mod explain;
 pub mod export;
 mod fault;

@@ -10,7 +10,7 @@ use crate::detect::{Curve, Detection, confusion};
 use crate::explain::{Explainer, TopCase};
 use crate::lab::{InputDistribution, Lab};
 use crate::numpy::{
-    self, Beta, Gamma, Lognormal, Normal, Pcg64, Uniform, column, equal_shape_beta,
+    self, Beta, Gamma, Lognormal, Normal, ParamError, Pcg64, Uniform, column, equal_shape_beta,
 };
 use crate::scale::Fitted;
 use crate::stats;
@@ -111,6 +111,12 @@ pub enum RunError {
     },
     #[error("lab {0} scores a data file; it has no distributions to generate cases from")]
     NotGenerated(String),
+    /// Only for a lab built without its checks: a checked lab's distributions all build.
+    #[error("feature {feature}: {problem}")]
+    Parameter {
+        feature: String,
+        problem: ParamError,
+    },
 }
 
 /// Runs the lab. `keep_plot_x` keeps the plotted feature's column for the plot.
@@ -222,10 +228,14 @@ fn generate(cfg: &RunConfig, each: &mut ColumnVisitor) -> Result<Generated, RunE
         let dist = feature
             .distribution
             .expect("a generated lab has distributions");
-        draw_into(&dist, &mut rng, &mut raw);
+        let bad = |problem| RunError::Parameter {
+            feature: feature.name.clone(),
+            problem,
+        };
+        draw_into(&dist, &mut rng, &mut raw).map_err(bad)?;
         if let (Some(t), Some(labels)) = (&feature.threat, &labels) {
             threat_values.resize(threats, 0.0);
-            draw_into(t, &mut rng, &mut threat_values);
+            draw_into(t, &mut rng, &mut threat_values).map_err(bad)?;
             let positions = labels.iter().enumerate().filter(|(_, t)| **t);
             for ((j, _), &v) in positions.zip(&threat_values) {
                 raw[j] = v;
@@ -325,33 +335,38 @@ pub fn fold(scores: &mut Array1<f64>, column: &[f64], weight: f64, first: bool) 
 
 /// Draws one feature's column in order (on all cores, bit for bit as one loop would),
 /// dispatching on the distribution once, outside the loop.
-fn draw_into(dist: &InputDistribution, rng: &mut Pcg64, out: &mut [f64]) {
+fn draw_into(dist: &InputDistribution, rng: &mut Pcg64, out: &mut [f64]) -> Result<(), ParamError> {
     match *dist {
         // Equal shapes pair up two identically drawn gammas: see numpy::equal_shape_beta.
         InputDistribution::Beta { a, b } if a == b && a > 1.0 => {
-            equal_shape_beta::fill(&Gamma::new(a, 1.0), rng, out)
+            equal_shape_beta::fill(&Gamma::new(a, 1.0)?, rng, out)
         }
-        InputDistribution::Beta { a, b } => column::fill(&Beta::new(a, b), rng, out),
+        InputDistribution::Beta { a, b } => column::fill(&Beta::new(a, b)?, rng, out),
         InputDistribution::Uniform { low, high } => {
-            column::fill(&Uniform::new(low, high), rng, out)
+            column::fill(&Uniform::new(low, high)?, rng, out)
         }
-        InputDistribution::Normal { mean, sd } => column::fill(&Normal::new(mean, sd), rng, out),
+        InputDistribution::Normal { mean, sd } => column::fill(&Normal::new(mean, sd)?, rng, out),
         InputDistribution::Gamma { shape, scale } => {
-            column::fill(&Gamma::new(shape, scale), rng, out)
+            column::fill(&Gamma::new(shape, scale)?, rng, out)
         }
         InputDistribution::Lognormal { mean, sigma } => {
-            column::fill(&Lognormal::new(mean, sigma), rng, out)
+            column::fill(&Lognormal::new(mean, sigma)?, rng, out)
         }
     }
+    Ok(())
 }
 
 /// Draws `n` variates of one distribution from a fresh `default_rng(seed)`, as
 /// `rng.<dist>(..., size=n)` does. For parity tests and the examples.
-pub fn draw_column(dist: &InputDistribution, seed: u128, n: usize) -> Array1<f64> {
+pub fn draw_column(
+    dist: &InputDistribution,
+    seed: u128,
+    n: usize,
+) -> Result<Array1<f64>, ParamError> {
     let mut rng = numpy::default_rng(seed);
     let mut column = Array1::<f64>::zeros(n);
-    draw_into(dist, &mut rng, column.as_slice_mut().expect("contiguous"));
-    column
+    draw_into(dist, &mut rng, column.as_slice_mut().expect("contiguous"))?;
+    Ok(column)
 }
 
 #[cfg(test)]

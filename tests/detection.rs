@@ -26,7 +26,7 @@ fn sums_means_and_stds_match_numpy_across_pairwise_branches() {
     assert!(cases.len() >= 40);
     for c in &cases {
         let mut rng = numpy::default_rng(c.n as u128);
-        let normal = Normal::new(3.0, 10.0);
+        let normal = Normal::new(3.0, 10.0).unwrap();
         let mut x: Vec<f64> = (0..c.n).map(|_| normal.sample(&mut rng)).collect();
         if c.kind == "mixed" {
             for v in &mut x {

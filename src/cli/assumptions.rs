@@ -13,7 +13,7 @@ fn as_flag(d: &InputDistribution) -> String {
 }
 
 /// Applies every `--beta` and `--dist` to the lab; each feature may be changed once.
-pub fn apply(lab: &mut Lab, beta: &[BetaArg], dist: &[DistArg]) -> Result<(), UsageError> {
+pub(super) fn apply(lab: &mut Lab, beta: &[BetaArg], dist: &[DistArg]) -> Result<(), UsageError> {
     let changes = beta
         .iter()
         .map(|b| {

@@ -14,7 +14,7 @@ use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     /// Aligned text table (coloured on a terminal unless NO_COLOR is set)
     Table,
     /// GitHub-flavoured Markdown tables, to paste into a report
@@ -25,14 +25,14 @@ pub enum Format {
 
 /// `--color`: auto, always, never (as ripgrep and fd).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(super) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Args)]
-pub struct CompareArgs {
+pub(super) struct CompareArgs {
     /// The run before the change: a file printed by `anomaly-lab run`, or - for stdin
     #[arg(value_parser = parse::path)]
     pub before: PathBuf,
@@ -77,7 +77,7 @@ pub struct CompareArgs {
     pub lab: Option<PathBuf>,
 }
 
-pub fn execute(args: &CompareArgs) -> Result<()> {
+pub(super) fn execute(args: &CompareArgs) -> Result<()> {
     if is_stdin(&args.before) && is_stdin(&args.after) {
         return Err(
             UsageError::new("BEFORE/AFTER", "only one of the two runs can be - (stdin)").into(),
@@ -169,7 +169,7 @@ fn colour_wanted(choice: ColorChoice) -> bool {
     }
 }
 
-pub fn read_text(path: &Path) -> Result<(String, String)> {
+pub(super) fn read_text(path: &Path) -> Result<(String, String)> {
     let limit = filesystem::DOCUMENT_LIMIT;
     if is_stdin(path) {
         let mut text = String::new();
@@ -195,7 +195,7 @@ pub fn read_text(path: &Path) -> Result<(String, String)> {
 }
 
 /// Reads and checks one run output file (or stdin).
-pub fn read_run(path: &Path) -> Result<RunReport> {
+pub(super) fn read_run(path: &Path) -> Result<RunReport> {
     let (name, text) = read_text(path)?;
     crate::report::parse_run(&name, &text)
 }

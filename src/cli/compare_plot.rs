@@ -11,7 +11,11 @@ use anyhow::{Result, bail};
 use std::path::Path;
 
 /// The PNG of the after-run with the moved cases ringed.
-pub fn picture(after: &RunReport, cmp: &Comparison, lab_file: Option<&Path>) -> Result<Vec<u8>> {
+pub(super) fn picture(
+    after: &RunReport,
+    cmp: &Comparison,
+    lab_file: Option<&Path>,
+) -> Result<Vec<u8>> {
     let Some(moved) = &cmp.priority else {
         bail!(
             "--plot: the runs are different populations ({}), so no case moved: there is \

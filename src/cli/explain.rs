@@ -9,7 +9,7 @@ use clap::Args;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
-pub struct ExplainArgs {
+pub(super) struct ExplainArgs {
     /// A run's JSON (`anomaly-lab run > run.json`), or - for standard input
     #[arg(value_parser = parse::path)]
     pub run: PathBuf,
@@ -19,7 +19,7 @@ pub struct ExplainArgs {
     pub precision: usize,
 }
 
-pub fn execute(args: &ExplainArgs) -> Result<()> {
+pub(super) fn execute(args: &ExplainArgs) -> Result<()> {
     let run = read_run(&args.run)?;
     let mut text = format!(
         "Top {} cases of {} (threshold {}; {} flagged):\n",

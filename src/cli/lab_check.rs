@@ -4,15 +4,15 @@
 
 use super::parse;
 use crate::error::LabError;
+use crate::exit::Exit;
 use crate::lab::Lab;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use toml::de::{DeTable, DeValue};
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(super) struct CheckArgs {
     /// The lab file to check (see lab/FORMAT.md)
     #[arg(value_parser = parse::path)]
     pub file: PathBuf,
@@ -185,7 +185,7 @@ impl Finder<'_> {
 }
 
 /// Checks the file; prints every problem (exit 1) or what the lab is (exit 0).
-pub fn check(args: &CheckArgs) -> Result<ExitCode> {
+pub(super) fn check(args: &CheckArgs) -> Result<Exit> {
     let name = args.file.display().to_string();
     // A built-in lab by name, as --lab takes it.
     let builtin = crate::lab::BUILT_IN
@@ -200,7 +200,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
         Ok(root) => root,
         Err(e) => {
             crate::filesystem::print_stdout(&format!("{name}: not valid TOML: {e}"))?;
-            return Ok(ExitCode::FAILURE);
+            return Ok(Exit::Failure);
         }
     };
     let mut finder = Finder {
@@ -243,7 +243,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
         match Lab::from_toml_unchecked(&text) {
             Err(e) => {
                 crate::filesystem::print_stdout(&format!("{name}: {e}\n"))?;
-                return Ok(ExitCode::FAILURE);
+                return Ok(Exit::Failure);
             }
             Ok(lab) => {
                 if builtin.is_none()
@@ -258,7 +258,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
                 }
                 if found.is_empty() {
                     crate::filesystem::print_stdout(&format!("{name}: {}\n", summary(&lab)))?;
-                    return Ok(ExitCode::SUCCESS);
+                    return Ok(Exit::Success);
                 }
             }
         }
@@ -274,7 +274,7 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
         if n == 1 { "" } else { "s" }
     ));
     crate::filesystem::print_stdout(&out)?;
-    Ok(ExitCode::FAILURE)
+    Ok(Exit::Failure)
 }
 
 /// What a valid lab is, in one line.

@@ -27,6 +27,7 @@ mod run;
 mod sweep;
 
 use crate::error::UsageError;
+use crate::exit::Exit;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -130,6 +131,10 @@ enum ReflectCommand {
 
 /// Parses the arguments, runs the command and maps failures to exit codes.
 pub fn main() -> ExitCode {
+    parse_and_execute().into()
+}
+
+fn parse_and_execute() -> Exit {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -138,35 +143,35 @@ pub fn main() -> ExitCode {
             return match e.kind() {
                 // Help or version asked for: success only if it was actually written.
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => match printed {
-                    Ok(()) => ExitCode::SUCCESS,
-                    Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                    Ok(()) => Exit::Success,
+                    Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success,
                     Err(err) => {
                         say!("error: cannot write to standard output: {err}");
-                        ExitCode::FAILURE
+                        Exit::Failure
                     }
                 },
-                _ => ExitCode::from(2),
+                _ => Exit::Usage,
             };
         }
     };
     crate::filesystem::install_interrupt_cleanup();
     let result = match cli.command {
-        Command::Run(args) => run::execute(&args).map(|()| ExitCode::SUCCESS),
-        Command::Compare(args) => compare::execute(&args).map(|()| ExitCode::SUCCESS),
+        Command::Run(args) => run::execute(&args).map(|()| Exit::Success),
+        Command::Compare(args) => compare::execute(&args).map(|()| Exit::Success),
         Command::Reflect(ReflectCommand::Check(args)) => reflect::check(&args),
         Command::Reflect(ReflectCommand::Set(args)) => {
-            reflect_show::set(&args).map(|()| ExitCode::SUCCESS)
+            reflect_show::set(&args).map(|()| Exit::Success)
         }
         Command::Reflect(ReflectCommand::Show(args)) => {
-            reflect_show::show(&args).map(|()| ExitCode::SUCCESS)
+            reflect_show::show(&args).map(|()| Exit::Success)
         }
-        Command::Notebook(args) => notebook::execute(&args).map(|()| ExitCode::SUCCESS),
-        Command::Labs => notebook::labs().map(|()| ExitCode::SUCCESS),
+        Command::Notebook(args) => notebook::execute(&args).map(|()| Exit::Success),
+        Command::Labs => notebook::labs().map(|()| Exit::Success),
         Command::Lab(LabCommand::Check(args)) => lab_check::check(&args),
-        Command::Explain(args) => explain::execute(&args).map(|()| ExitCode::SUCCESS),
-        Command::Sweep(args) => sweep::execute(&args).map(|()| ExitCode::SUCCESS),
-        Command::Completions { shell } => completions(shell).map(|()| ExitCode::SUCCESS),
-        Command::Man { command } => man(command.as_deref()).map(|()| ExitCode::SUCCESS),
+        Command::Explain(args) => explain::execute(&args).map(|()| Exit::Success),
+        Command::Sweep(args) => sweep::execute(&args).map(|()| Exit::Success),
+        Command::Completions { shell } => completions(shell).map(|()| Exit::Success),
+        Command::Man { command } => man(command.as_deref()).map(|()| Exit::Success),
     };
     match result {
         Ok(code) => code,
@@ -175,9 +180,9 @@ pub fn main() -> ExitCode {
             say!("error: {err:#}");
             if usage {
                 say!("\nFor more information, try '--help'.");
-                ExitCode::from(2)
+                Exit::Usage
             } else {
-                ExitCode::FAILURE
+                Exit::Failure
             }
         }
     }

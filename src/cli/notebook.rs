@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 
 #[derive(Debug, Args)]
-pub struct NotebookArgs {
+pub(super) struct NotebookArgs {
     #[command(flatten)]
     pub run: RunArgs,
 
@@ -19,12 +19,12 @@ pub struct NotebookArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum TwinFormat {
+pub(super) enum TwinFormat {
     Py,
     Ipynb,
 }
 
-pub fn execute(args: &NotebookArgs) -> Result<()> {
+pub(super) fn execute(args: &NotebookArgs) -> Result<()> {
     let resolved = resolve(&args.run)?;
     let data = resolved.data.as_ref().map(|(source, plan)| DataTwin {
         file: source.name(),
@@ -42,7 +42,7 @@ pub fn execute(args: &NotebookArgs) -> Result<()> {
     filesystem::print_stdout(&text)
 }
 
-pub fn labs() -> Result<()> {
+pub(super) fn labs() -> Result<()> {
     let mut text = String::from("Built-in labs (run one with `anomaly-lab run --lab NAME`):\n");
     for (name, _, about) in lab::BUILT_IN {
         text.push_str(&format!("  {name:<10} {about}\n"));

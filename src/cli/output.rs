@@ -6,14 +6,14 @@ use anyhow::Result;
 use std::path::{Path, PathBuf};
 
 /// A file a command will write: the flag that named it, its path, what it may replace.
-pub struct Output {
+pub(super) struct Output {
     pub flag: &'static str,
     pub path: PathBuf,
     pub replace: Replace,
 }
 
 impl Output {
-    pub fn new(flag: &'static str, path: &Path, replace: Replace) -> Output {
+    pub(super) fn new(flag: &'static str, path: &Path, replace: Replace) -> Output {
         Output {
             flag,
             path: path.to_path_buf(),
@@ -22,17 +22,17 @@ impl Output {
     }
 
     /// Refuses a target that is certain to be refused at the end, before any work.
-    pub fn check(&self) -> Result<()> {
+    pub(super) fn check(&self) -> Result<()> {
         filesystem::check_target(&self.path, self.replace).map_err(|e| self.explain(e.into()))
     }
 
     /// Writes the file beside its target; see [`filesystem::stage`].
-    pub fn stage(&self, bytes: &[u8]) -> Result<Pending<'_>> {
+    pub(super) fn stage(&self, bytes: &[u8]) -> Result<Pending<'_>> {
         self.stage_with(|f| std::io::Write::write_all(f, bytes))
     }
 
     /// Writes the file beside its target with `write`; see [`filesystem::stage_with`].
-    pub fn stage_with(
+    pub(super) fn stage_with(
         &self,
         write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
     ) -> Result<Pending<'_>> {
@@ -44,7 +44,7 @@ impl Output {
     }
 
     /// Names the flag, and says what to do about a refused target.
-    pub fn explain(&self, err: anyhow::Error) -> anyhow::Error {
+    pub(super) fn explain(&self, err: anyhow::Error) -> anyhow::Error {
         let hint = match err.downcast_ref::<OutputError>() {
             Some(OutputError::AlreadyExists(_)) if self.replace == Replace::Nothing => {
                 match self.flag {
@@ -66,7 +66,7 @@ impl Output {
 }
 
 /// A written file waiting to be put in place.
-pub struct Pending<'a> {
+pub(super) struct Pending<'a> {
     output: &'a Output,
     staged: Staged,
 }
@@ -76,7 +76,10 @@ pub struct Pending<'a> {
 /// step fails, the files this call created are removed again and the rest are never put
 /// in place: a failed command leaves no new file, and its result is printed only once
 /// every new file is in place.
-pub fn commit_around(pending: Vec<Pending>, print: impl FnOnce() -> Result<()>) -> Result<()> {
+pub(super) fn commit_around(
+    pending: Vec<Pending>,
+    print: impl FnOnce() -> Result<()>,
+) -> Result<()> {
     let (new, replacing): (Vec<Pending>, Vec<Pending>) =
         pending.into_iter().partition(|p| !p.staged.target_exists());
     let mut created: Vec<PathBuf> = Vec::new();
@@ -106,7 +109,7 @@ pub fn commit_around(pending: Vec<Pending>, print: impl FnOnce() -> Result<()>) 
 }
 
 /// Refuses two outputs of one command at the same path: the second would replace the first.
-pub fn distinct(outputs: &[&Output]) -> Result<(), crate::error::UsageError> {
+pub(super) fn distinct(outputs: &[&Output]) -> Result<(), crate::error::UsageError> {
     let key = |o: &Output| std::path::absolute(&o.path).unwrap_or_else(|_| o.path.clone());
     for (i, a) in outputs.iter().enumerate() {
         if let Some(b) = outputs[..i].iter().find(|b| key(b) == key(a)) {
@@ -126,7 +129,7 @@ pub fn distinct(outputs: &[&Output]) -> Result<(), crate::error::UsageError> {
 /// A picture's default file name: `<lab id>-<kind>.png` for the lab as written, and with
 /// what the run changed in the name otherwise (`module2-quantile-0.9-plot.png`), so a
 /// rerun with a change never replaces the baseline's picture.
-pub fn default_name(lab_id: &str, changes: &[String], kind: &str) -> PathBuf {
+pub(super) fn default_name(lab_id: &str, changes: &[String], kind: &str) -> PathBuf {
     if changes.is_empty() {
         return PathBuf::from(format!("{lab_id}-{kind}.png"));
     }

@@ -38,7 +38,7 @@ fn number(s: &str) -> Result<f64, String> {
 }
 
 /// A seed as numpy takes it: a whole number from 0 to 2^128 - 1.
-pub fn seed(s: &str) -> Result<u128, String> {
+pub(super) fn seed(s: &str) -> Result<u128, String> {
     let t = s.trim();
     t.parse::<u128>().map_err(|_| {
         if t.starts_with('-') {
@@ -50,7 +50,7 @@ pub fn seed(s: &str) -> Result<u128, String> {
 }
 
 /// The number of cases: a whole number of at least 1.
-pub fn count(s: &str) -> Result<usize, String> {
+pub(super) fn count(s: &str) -> Result<usize, String> {
     // Underscores group digits (1_000_000), as in Rust and Python: only between digits.
     let raw = s.trim();
     let grouped = raw.split('_').all(|part| !part.is_empty());
@@ -70,14 +70,14 @@ pub fn count(s: &str) -> Result<usize, String> {
 }
 
 /// `--top K`: a whole number, 0 or more.
-pub fn top_k(s: &str) -> Result<usize, String> {
+pub(super) fn top_k(s: &str) -> Result<usize, String> {
     s.trim()
         .parse::<usize>()
         .map_err(|_| format!("{:?} is not a whole number of 0 or more (e.g. 5)", s.trim()))
 }
 
 /// A quantile in [0, 1].
-pub fn quantile(s: &str) -> Result<f64, String> {
+pub(super) fn quantile(s: &str) -> Result<f64, String> {
     let q = number(s)?;
     if (0.0..=1.0).contains(&q) {
         Ok(q)
@@ -89,11 +89,11 @@ pub fn quantile(s: &str) -> Result<f64, String> {
 }
 
 /// Any finite number (an absolute score threshold).
-pub fn finite(s: &str) -> Result<f64, String> {
+pub(super) fn finite(s: &str) -> Result<f64, String> {
     number(s)
 }
 
-pub fn weights(s: &str) -> Result<WeightsArg, String> {
+pub(super) fn weights(s: &str) -> Result<WeightsArg, String> {
     let parts: Vec<&str> = s.split(',').map(str::trim).collect();
     let named = parts.iter().filter(|p| p.contains('=')).count();
     if named == 0 {
@@ -131,7 +131,7 @@ pub fn weights(s: &str) -> Result<WeightsArg, String> {
 
 /// `--dist FEATURE=KIND:P1,P2`: any of the lab format's distributions, its two parameters
 /// in the order numpy takes them; checked as a lab file's would be.
-pub fn dist(s: &str) -> Result<DistArg, String> {
+pub(super) fn dist(s: &str) -> Result<DistArg, String> {
     use crate::lab::InputDistribution;
     const KINDS: &str = "beta:A,B, uniform:LOW,HIGH, normal:MEAN,SD, gamma:SHAPE,SCALE or \
                          lognormal:MEAN,SIGMA";
@@ -169,7 +169,7 @@ pub fn dist(s: &str) -> Result<DistArg, String> {
     })
 }
 
-pub fn beta(s: &str) -> Result<BetaArg, String> {
+pub(super) fn beta(s: &str) -> Result<BetaArg, String> {
     let (feature, params) = s
         .split_once('=')
         .ok_or_else(|| format!("{s:?} is not FEATURE=A,B (e.g. exposure=3,3)"))?;
@@ -178,13 +178,8 @@ pub fn beta(s: &str) -> Result<BetaArg, String> {
         .ok_or_else(|| format!("{params:?} is not two shape parameters A,B (e.g. 3,3)"))?;
     let shape = |name: &str, v: &str| -> Result<f64, String> {
         let x = number(v).map_err(|e| format!("{name}: {e}"))?;
-        if x > 0.0 {
-            Ok(x)
-        } else {
-            Err(format!(
-                "{name} is {x}; beta shape parameters must be greater than 0"
-            ))
-        }
+        crate::numpy::params::positive("a", x)
+            .map_err(|_| format!("{name} is {x}; beta shape parameters must be greater than 0"))
     };
     Ok(BetaArg {
         feature: feature.trim().to_string(),
@@ -194,7 +189,7 @@ pub fn beta(s: &str) -> Result<BetaArg, String> {
 }
 
 /// `--precision N`: decimals, 0 to 17.
-pub fn precision(s: &str) -> Result<usize, String> {
+pub(super) fn precision(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
         Ok(p) if p <= 17 => Ok(p),
         _ => Err(format!(
@@ -205,7 +200,7 @@ pub fn precision(s: &str) -> Result<usize, String> {
 }
 
 /// A path that is not empty.
-pub fn path(s: &str) -> Result<PathBuf, String> {
+pub(super) fn path(s: &str) -> Result<PathBuf, String> {
     if s.trim().is_empty() {
         Err("expected a file path, got nothing".into())
     } else {
@@ -215,7 +210,7 @@ pub fn path(s: &str) -> Result<PathBuf, String> {
 
 /// A file to write (or, for `reflect set`, to edit): a name, never `-`, which elsewhere
 /// means standard input or output.
-pub fn file_path(s: &str) -> Result<PathBuf, String> {
+pub(super) fn file_path(s: &str) -> Result<PathBuf, String> {
     if s.trim() == "-" {
         return Err(
             "give a file name; - (standard input or output) cannot be written in place".into(),
@@ -226,7 +221,7 @@ pub fn file_path(s: &str) -> Result<PathBuf, String> {
 
 /// A picture's path: the picture is PNG, so a name ending in another image type (`.jpg`)
 /// is refused rather than given PNG bytes under a misleading name.
-pub fn png_path(s: &str) -> Result<PathBuf, String> {
+pub(super) fn png_path(s: &str) -> Result<PathBuf, String> {
     let p = file_path(s)?;
     match p.extension().and_then(|e| e.to_str()) {
         Some(ext) if !ext.eq_ignore_ascii_case("png") => Err(format!(

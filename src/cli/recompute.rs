@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// A run's configuration, rebuilt from its recorded parameters on its lab (built in, or
 /// `lab_file`). `flag` names the option an error is about.
-pub fn rebuild(p: &Params, lab_file: Option<&Path>, flag: &str) -> Result<Resolved> {
+pub(super) fn rebuild(p: &Params, lab_file: Option<&Path>, flag: &str) -> Result<Resolved> {
     // Parameters read from a file are checked as a run's flags would be.
     if let Err(problem) = p.check() {
         bail!("the recorded parameters cannot be run: {problem}");
@@ -111,13 +111,13 @@ pub fn rebuild(p: &Params, lab_file: Option<&Path>, flag: &str) -> Result<Resolv
 
 /// Whether a run drawn again gave its recorded numbers back: the priority set's size and
 /// the threshold to the bit.
-pub fn gives_back(out: &crate::run::Outcome, run: &RunReport) -> bool {
+pub(super) fn gives_back(out: &crate::run::Outcome, run: &RunReport) -> bool {
     out.priority.len() == run.summary.priority_count
         && out.threshold.to_bits() == run.summary.threshold.to_bits()
 }
 
 /// A reflection's two runs' parameters, `before` and `after`.
-pub fn recorded_pair(doc: &serde_json::Value) -> Result<(Params, Params)> {
+pub(super) fn recorded_pair(doc: &serde_json::Value) -> Result<(Params, Params)> {
     let params = |key: &str| -> Result<Params> {
         let value = doc.get(key).cloned().unwrap_or(serde_json::Value::Null);
         serde_json::from_value(value)
@@ -127,7 +127,7 @@ pub fn recorded_pair(doc: &serde_json::Value) -> Result<(Params, Params)> {
 }
 
 /// Both runs of a pair, computed again.
-pub fn recompute_pair(
+pub(super) fn recompute_pair(
     (before, after): &(Params, Params),
     lab_file: Option<&Path>,
 ) -> Result<(RunReport, RunReport)> {
@@ -138,7 +138,7 @@ pub fn recompute_pair(
 }
 
 /// The run the parameters describe, computed again (without its plot).
-pub fn recompute(p: &Params, lab_file: Option<&Path>, flag: &str) -> Result<RunReport> {
+pub(super) fn recompute(p: &Params, lab_file: Option<&Path>, flag: &str) -> Result<RunReport> {
     let computed = compute(rebuild(p, lab_file, flag)?, false, false)?;
     let mut report = RunReport::new(&computed.cfg, &computed.out, None);
     report.params.data = computed.data;

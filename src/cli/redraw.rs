@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// `cmp` with its case-level part filled in when only the changed features' values differ,
 /// or with a precise reason when the cases are not the same.
-pub fn settle(
+pub(super) fn settle(
     mut cmp: Comparison,
     before: &RunReport,
     after: &RunReport,

@@ -5,16 +5,16 @@
 use super::compare::read_text;
 use super::parse;
 use super::recompute::{recompute_pair, recorded_pair};
+use crate::exit::Exit;
 use crate::reflection::{self, Audit};
 use crate::{compare, filesystem, lab};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(super) struct CheckArgs {
     /// Reflection files written by `compare --reflection`, or folders of them (every *.json
     /// inside)
     #[arg(required = true, value_parser = parse::path)]
@@ -30,7 +30,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
+pub(super) enum CheckFormat {
     Text,
     Table,
     Csv,
@@ -38,7 +38,7 @@ pub enum CheckFormat {
 
 /// Whether the filled-in facts still match the runs they came from.
 #[derive(Debug)]
-pub enum Facts {
+pub(super) enum Facts {
     /// Recomputed: every fact the tool filled in matches.
     Verified,
     /// These fields no longer match: (field, the file's text, the runs' text).
@@ -65,7 +65,7 @@ impl Verdict {
 const FACT_FIELDS: [&str; 3] = ["what_changed", "metric_before", "metric_after"];
 
 /// Recomputes a reflection's two runs and compares the facts it holds with theirs.
-pub fn check_facts(doc: &Value, lab_file: Option<&Path>) -> Facts {
+pub(super) fn check_facts(doc: &Value, lab_file: Option<&Path>) -> Facts {
     if doc.get("format").and_then(Value::as_str) != Some(reflection::REFLECTION_FORMAT) {
         return Facts::NotChecked(
             "a run output, not a reflection: write one with `compare BEFORE AFTER --reflection FILE`"
@@ -192,7 +192,7 @@ fn judge(path: &Path, lab_file: Option<&Path>) -> Result<Verdict> {
 }
 
 /// Checks the files; exit 1 if any is incomplete or states a fact the runs contradict.
-pub fn check(args: &CheckArgs) -> Result<ExitCode> {
+pub(super) fn check(args: &CheckArgs) -> Result<Exit> {
     let files = expand(&args.files)?;
     let format = args
         .format
@@ -230,9 +230,9 @@ pub fn check(args: &CheckArgs) -> Result<ExitCode> {
     filesystem::print_stdout(&text)?;
     let all_pass = failed_to_read.is_empty() && verdicts.iter().all(Verdict::passes);
     Ok(if all_pass {
-        ExitCode::SUCCESS
+        Exit::Success
     } else {
-        ExitCode::FAILURE
+        Exit::Failure
     })
 }
 

@@ -15,7 +15,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
-pub struct SetArgs {
+pub(super) struct SetArgs {
     /// The reflection file (written by `compare --reflection`)
     #[arg(value_parser = parse::file_path)]
     pub file: PathBuf,
@@ -31,7 +31,7 @@ pub struct SetArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ShowArgs {
+pub(super) struct ShowArgs {
     /// The reflection file (written by `compare --reflection`)
     #[arg(value_parser = parse::path)]
     pub file: PathBuf,
@@ -45,7 +45,7 @@ pub struct ShowArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ShowFormat {
+pub(super) enum ShowFormat {
     Md,
     Text,
 }
@@ -96,7 +96,7 @@ fn fields(doc: &Value, lab_file: Option<&Path>) -> Result<Vec<String>> {
 }
 
 /// Sets one field's text in place: atomically, every other byte kept.
-pub fn set(args: &SetArgs) -> Result<()> {
+pub(super) fn set(args: &SetArgs) -> Result<()> {
     let (name, text, doc) = read_reflection(&args.file)?;
     let fields = fields(&doc, args.lab.as_deref())?;
     if !fields.contains(&args.field) {
@@ -153,7 +153,7 @@ fn heading(field: &str) -> String {
 
 /// The reflection as a document to hand in: the lab, the comparison's tables (recomputed
 /// from the two runs' parameters), then each field's answer under its heading.
-pub fn show(args: &ShowArgs) -> Result<()> {
+pub(super) fn show(args: &ShowArgs) -> Result<()> {
     let (name, _, doc) = read_reflection(&args.file)?;
     let md = args.format == ShowFormat::Md;
     let lab_id = doc.get("lab").and_then(Value::as_str).unwrap_or("?");
@@ -211,7 +211,7 @@ pub fn show(args: &ShowArgs) -> Result<()> {
 }
 
 /// Rows as an aligned table with a header, or as CSV (RFC 4180 quoting).
-pub fn table(rows: &[[String; 4]], csv: bool) -> String {
+pub(super) fn table(rows: &[[String; 4]], csv: bool) -> String {
     let header = ["file", "complete", "unfilled", "facts"].map(String::from);
     let all: Vec<&[String; 4]> = std::iter::once(&header).chain(rows).collect();
     if csv {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// A resolved run: the configuration and, for a data run, what to read.
 #[derive(Debug)]
-pub struct Resolved {
+pub(super) struct Resolved {
     pub cfg: RunConfig,
     pub data: Option<(Source, data::Plan)>,
     /// The lab's own run, before any flag: what the plot's subtitle compares with.
@@ -21,7 +21,7 @@ pub struct Resolved {
 }
 
 /// Loads `--lab` (a built-in name, or a lab file) and where its data files are relative to.
-pub fn load_lab(arg: Option<&Path>) -> Result<(Lab, Option<PathBuf>)> {
+pub(super) fn load_lab(arg: Option<&Path>) -> Result<(Lab, Option<PathBuf>)> {
     let Some(path) = arg else {
         return Ok((Lab::module2(), None));
     };
@@ -58,7 +58,7 @@ pub fn load_lab(arg: Option<&Path>) -> Result<(Lab, Option<PathBuf>)> {
 
 /// A built-in lab's id names that lab in every run; another lab may not take it (its runs
 /// would compare, plot and check as the built-in's). The built-in's own file is that lab.
-pub fn borrowed_id(lab: &Lab, text: &str) -> Option<String> {
+pub(super) fn borrowed_id(lab: &Lab, text: &str) -> Option<String> {
     let (_, builtin, _) = lab::BUILT_IN.iter().find(|(id, _, _)| *id == lab.id)?;
     (*builtin != text).then(|| {
         format!(
@@ -72,7 +72,7 @@ pub fn borrowed_id(lab: &Lab, text: &str) -> Option<String> {
 impl Resolved {
     /// What the run changes from its lab as written ("quantile 0.9"); none for a bare
     /// `--data` run, which has no lab to differ from.
-    pub fn changes(&self) -> Vec<String> {
+    pub(super) fn changes(&self) -> Vec<String> {
         self.lab_default
             .as_ref()
             .map(|d| crate::compare::changes_from_lab(d, &self.cfg))
@@ -81,7 +81,7 @@ impl Resolved {
 }
 
 /// Applies the flags to the lab.
-pub fn resolve(args: &RunArgs) -> Result<Resolved> {
+pub(super) fn resolve(args: &RunArgs) -> Result<Resolved> {
     let (mut lab, lab_dir) = load_lab(args.lab.as_deref())?;
     let as_written = lab.clone();
     let data_run = args.data.is_some() || lab.data.is_some();
@@ -303,7 +303,7 @@ fn data_source(
     Ok((source, data::Plan::of_lab(lab, !args.no_plot)))
 }
 
-pub fn feature(lab: &Lab, flag: &str, name: &str) -> Result<usize, UsageError> {
+pub(super) fn feature(lab: &Lab, flag: &str, name: &str) -> Result<usize, UsageError> {
     lab.feature_index(name).ok_or_else(|| {
         let hint = crate::lab::suggest(name, lab.features.iter().map(|f| f.name.as_str()))
             .map(|s| format!(" (did you mean {s}?)"))

@@ -93,7 +93,7 @@ pub struct RunArgs {
 }
 
 /// A computed run, ready to render.
-pub struct Computed {
+pub(super) struct Computed {
     pub cfg: RunConfig,
     pub out: Outcome,
     pub data: Option<DataParams>,
@@ -101,7 +101,7 @@ pub struct Computed {
     pub source: Option<(data::Source, data::Plan)>,
 }
 
-pub fn execute(args: &RunArgs) -> Result<()> {
+pub(super) fn execute(args: &RunArgs) -> Result<()> {
     let resolved = resolve(args)?;
     warn_about_weights(&resolved.cfg);
     let changes = resolved.changes();
@@ -182,7 +182,12 @@ pub fn execute(args: &RunArgs) -> Result<()> {
 
 /// A picture's default path (`kind` "plot" or "sweep"), named after what sets it apart
 /// (see [`picture_parts`]).
-pub fn default_picture(args: &RunArgs, cfg: &RunConfig, changes: &[String], kind: &str) -> PathBuf {
+pub(super) fn default_picture(
+    args: &RunArgs,
+    cfg: &RunConfig,
+    changes: &[String],
+    kind: &str,
+) -> PathBuf {
     let parts = picture_parts(args, cfg, changes);
     output::default_name(&cfg.lab.id, &parts, kind)
 }
@@ -222,7 +227,7 @@ fn picture_parts(args: &RunArgs, cfg: &RunConfig, changes: &[String]) -> Vec<Str
 }
 
 /// Generates or reads the cases and computes the run.
-pub fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Result<Computed> {
+pub(super) fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Result<Computed> {
     let Resolved { cfg, data, .. } = resolved;
     let Some((source, plan)) = data else {
         let bar = progress_bar(&cfg);
@@ -307,12 +312,16 @@ fn progress_bar(cfg: &RunConfig) -> indicatif::ProgressBar {
 }
 
 /// What a generated run of `cfg` holds at its peak (see [`memory::Footprint`]).
-pub fn footprint(cfg: &RunConfig, with_plot: bool, keeps_columns: bool) -> memory::Footprint {
+pub(super) fn footprint(
+    cfg: &RunConfig,
+    with_plot: bool,
+    keeps_columns: bool,
+) -> memory::Footprint {
     footprint_of(cfg, with_plot, keeps_columns, false)
 }
 
 /// [`footprint`] of a sweep over `cfg`'s population.
-pub fn sweep_footprint(cfg: &RunConfig) -> memory::Footprint {
+pub(super) fn sweep_footprint(cfg: &RunConfig) -> memory::Footprint {
     footprint_of(cfg, false, false, true)
 }
 
@@ -343,7 +352,7 @@ fn footprint_of(cfg: &RunConfig, with_plot: bool, keeps: bool, sweep: bool) -> m
 
 /// A score that overflowed because of `--weights` is a bad flag value (exit 2); from a
 /// lab file's own weights or distributions it stays a runtime error.
-pub fn weights_overflow(err: anyhow::Error, args: &RunArgs) -> anyhow::Error {
+pub(super) fn weights_overflow(err: anyhow::Error, args: &RunArgs) -> anyhow::Error {
     match err.downcast_ref::<crate::run::RunError>() {
         Some(e @ crate::run::RunError::Overflow { .. }) if args.weights.is_some() => {
             UsageError::new("--weights", e.to_string()).into()
@@ -354,14 +363,14 @@ pub fn weights_overflow(err: anyhow::Error, args: &RunArgs) -> anyhow::Error {
 
 /// Where a run's n came from, for the memory refusal to name it.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum NOrigin {
+pub(super) enum NOrigin {
     Flag,
     LabFile,
     BuiltInLab,
 }
 
 /// Where `args`'s n comes from.
-pub fn n_origin(args: &RunArgs) -> NOrigin {
+pub(super) fn n_origin(args: &RunArgs) -> NOrigin {
     match (args.n.is_some(), args.lab.is_some()) {
         (true, _) => NOrigin::Flag,
         (false, true) => NOrigin::LabFile,
@@ -370,7 +379,7 @@ pub fn n_origin(args: &RunArgs) -> NOrigin {
 }
 
 /// Refuses, before allocating, a run this process cannot hold.
-pub fn check_memory(need: &memory::Footprint, origin: NOrigin) -> Result<(), UsageError> {
+pub(super) fn check_memory(need: &memory::Footprint, origin: NOrigin) -> Result<(), UsageError> {
     let bytes = need.bytes();
     let limit = memory::available().map(|(have, which)| {
         // Worker threads' arenas and stacks count against an address-space limit only.

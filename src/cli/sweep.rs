@@ -16,7 +16,7 @@ use serde_json::json;
 use std::fmt::Write;
 
 #[derive(Debug, Args)]
-pub struct SweepArgs {
+pub(super) struct SweepArgs {
     #[command(flatten)]
     pub run: RunArgs,
 
@@ -37,7 +37,7 @@ pub struct SweepArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum SweepFormat {
+pub(super) enum SweepFormat {
     Table,
     Md,
     Csv,
@@ -46,7 +46,7 @@ pub enum SweepFormat {
 
 /// A parsed list of cuts (a newtype, so clap takes the whole list as one value).
 #[derive(Clone, Debug, PartialEq)]
-pub struct CutList(pub Vec<f64>);
+pub(super) struct CutList(pub Vec<f64>);
 
 fn quantiles(s: &str) -> Result<CutList, String> {
     parse_list(s, "quantile", Some((0.0, 1.0))).map(CutList)
@@ -56,7 +56,7 @@ fn thresholds(s: &str) -> Result<CutList, String> {
     parse_list(s, "threshold", None).map(CutList)
 }
 
-pub fn execute(args: &SweepArgs) -> Result<()> {
+pub(super) fn execute(args: &SweepArgs) -> Result<()> {
     if args.run.export.is_some() {
         return Err(UsageError::new(
             "--export",

@@ -3,7 +3,7 @@
 
 /// Parses a numeric cell. Surrounding ASCII white space is allowed, as `float()` allows it;
 /// the value must be finite.
-pub fn number(cell: &[u8]) -> Result<f64, String> {
+pub(super) fn number(cell: &[u8]) -> Result<f64, String> {
     let text = trim(cell);
     if text.is_empty() {
         return Err("the cell is empty; every scored cell needs a number".into());
@@ -22,7 +22,7 @@ pub fn number(cell: &[u8]) -> Result<f64, String> {
 }
 
 /// Parses a ground-truth cell: 0 or 1 (also written 0.0, 1.0).
-pub fn label(cell: &[u8]) -> Result<bool, String> {
+pub(super) fn label(cell: &[u8]) -> Result<bool, String> {
     let text = trim(cell);
     match text {
         b"1" => Ok(true),

@@ -26,7 +26,7 @@ pub const BUILT_IN: [(&str, &str, &str); 3] = [
 ];
 
 /// Data files that built-in labs name, compiled in: (file name, bytes).
-pub const BUILT_IN_DATA: [(&str, &[u8]); 1] = [(
+pub(super) const BUILT_IN_DATA: [(&str, &[u8]); 1] = [(
     "kdd_smtp.csv.gz",
     include_bytes!("../../lab/kdd_smtp.csv.gz"),
 )];

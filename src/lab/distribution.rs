@@ -61,63 +61,27 @@ impl InputDistribution {
     }
 
     /// Checks the parameters numpy would reject, plus non-finite ones numpy would let through
-    /// into NaN scores. Returns what is wrong, in words.
+    /// into NaN scores, by building the sampler (whose constructor holds the rules), and
+    /// a lognormal whose values would overflow. Returns what is wrong, in words.
     pub fn check(&self) -> Result<(), String> {
-        let finite = |name: &str, v: f64| {
-            if v.is_finite() {
-                Ok(())
-            } else {
-                Err(format!("{name} must be a finite number, got {v}"))
-            }
+        use crate::numpy::{Beta, Gamma, Lognormal, Normal, Uniform};
+        let built = match *self {
+            InputDistribution::Beta { a, b } => Beta::new(a, b).map(drop),
+            InputDistribution::Uniform { low, high } => Uniform::new(low, high).map(drop),
+            InputDistribution::Normal { mean, sd } => Normal::new(mean, sd).map(drop),
+            InputDistribution::Gamma { shape, scale } => Gamma::new(shape, scale).map(drop),
+            InputDistribution::Lognormal { mean, sigma } => Lognormal::new(mean, sigma).map(drop),
         };
-        let positive = |name: &str, v: f64| {
-            finite(name, v)?;
-            if v > 0.0 {
-                Ok(())
-            } else {
-                Err(format!("{name} must be greater than 0, got {v}"))
-            }
-        };
-        let non_negative = |name: &str, v: f64| {
-            finite(name, v)?;
-            if v >= 0.0 {
-                Ok(())
-            } else {
-                Err(format!("{name} must be 0 or more, got {v}"))
-            }
-        };
+        built.map_err(|e| e.to_string())?;
         match *self {
-            InputDistribution::Beta { a, b } => positive("a", a).and(positive("b", b)),
-            InputDistribution::Uniform { low, high } => {
-                finite("low", low)?;
-                finite("high", high)?;
-                if high > low && (high - low).is_finite() {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "high must be greater than low with a finite range, got low {low}, high {high}"
-                    ))
-                }
+            // exp overflows past about 709: such a feature would be all infinities.
+            InputDistribution::Lognormal { mean, sigma } if mean + 40.0 * sigma >= 700.0 => {
+                Err(format!(
+                    "mean {mean} and sigma {sigma} put values beyond e^700, which overflows; \
+                     use a smaller mean or sigma"
+                ))
             }
-            InputDistribution::Normal { mean, sd } => {
-                finite("mean", mean).and(non_negative("sd", sd))
-            }
-            InputDistribution::Gamma { shape, scale } => {
-                positive("shape", shape).and(positive("scale", scale))
-            }
-            InputDistribution::Lognormal { mean, sigma } => {
-                finite("mean", mean)?;
-                non_negative("sigma", sigma)?;
-                // exp overflows past about 709: such a feature would be all infinities.
-                if mean + 40.0 * sigma < 700.0 {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "mean {mean} and sigma {sigma} put values beyond e^700, which overflows; \
-                         use a smaller mean or sigma"
-                    ))
-                }
-            }
+            _ => Ok(()),
         }
     }
 

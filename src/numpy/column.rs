@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn beta_by_gammas_matches_serial_for_any_guess() {
-        let d = Beta::new(2.0, 4.0);
+        let d = Beta::new(2.0, 4.0).unwrap();
         for error in [0, 1, 2, 3, -7, 5, -3000, 4000] {
             assert_eq!(check(&d, 40_000, 2, error).synced, 1, "guess error {error}");
         }
@@ -318,20 +318,32 @@ mod tests {
     #[test]
     fn other_samplers_and_branches_match_serial() {
         // Each resynchronises from an aligned guess.
-        assert_eq!(check(&Beta::new(0.5, 0.5), 30_000, 3, 0).synced, 2); // Johnk
-        assert_eq!(check(&Beta::new(0.5, 3.0), 30_000, 2, 3).synced, 1); // gamma shape < 1
-        assert_eq!(check(&Beta::new(1e-200, 1e-200), 30_000, 2, 1).synced, 1); // 0/1 branch
-        assert_eq!(check(&Gamma::new(1.0, 2.0), 30_000, 2, 2).synced, 1); // exponential
-        assert_eq!(check(&Normal::new(0.0, 1.0), 30_000, 4, 1).synced, 3);
-        assert_eq!(check(&Uniform::new(-1.0, 1.0), 30_000, 2, 5).synced, 1);
+        assert_eq!(check(&Beta::new(0.5, 0.5).unwrap(), 30_000, 3, 0).synced, 2); // Johnk
+        assert_eq!(check(&Beta::new(0.5, 3.0).unwrap(), 30_000, 2, 3).synced, 1); // gamma shape < 1
+        assert_eq!(
+            check(&Beta::new(1e-200, 1e-200).unwrap(), 30_000, 2, 1).synced,
+            1
+        ); // 0/1 branch
+        assert_eq!(
+            check(&Gamma::new(1.0, 2.0).unwrap(), 30_000, 2, 2).synced,
+            1
+        ); // exponential
+        assert_eq!(
+            check(&Normal::new(0.0, 1.0).unwrap(), 30_000, 4, 1).synced,
+            3
+        );
+        assert_eq!(
+            check(&Uniform::new(-1.0, 1.0).unwrap(), 30_000, 2, 5).synced,
+            1
+        );
         // Johnk always takes two draws, so an odd guess never meets the true parse: the
         // chunk is finished serially, still exactly.
-        assert_eq!(check(&Beta::new(0.5, 0.5), 30_000, 2, 1).serial, 1);
+        assert_eq!(check(&Beta::new(0.5, 0.5).unwrap(), 30_000, 2, 1).serial, 1);
     }
 
     #[test]
     fn a_guess_too_far_off_falls_back_to_serial() {
-        let d = Beta::new(2.0, 4.0);
+        let d = Beta::new(2.0, 4.0).unwrap();
         assert_eq!(check(&d, 30_000, 2, 10_000_000).serial, 1);
         assert_eq!(check(&d, 30_000, 2, -10_000_000).serial, 1);
         check(&d, 10, 4, 0); // chunks shorter than the window

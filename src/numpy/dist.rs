@@ -8,36 +8,32 @@
 //! through memory on every draw, which measured about twice as slow.
 
 use super::next_double;
-use super::ziggurat::{Tables, standard_exponential, standard_normal, tables};
+use super::params::{ParamError, non_negative, positive, range};
+use super::ziggurat::{standard_exponential, standard_normal};
 use rand::Rng;
 use rand::distr::Distribution;
 
 /// Standard normal N(0, 1) by numpy's ziggurat (`random_standard_normal`).
-#[derive(Clone, Copy)]
-pub struct StandardNormal {
-    t: &'static Tables,
-}
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StandardNormal;
 
 /// Standard exponential Exp(1) by numpy's ziggurat (`random_standard_exponential_zig`).
-#[derive(Clone, Copy)]
-pub struct StandardExponential {
-    t: &'static Tables,
-}
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StandardExponential;
 
 /// Gamma(shape, scale) as `scale * random_standard_gamma(shape)`.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub struct Gamma {
     method: GammaMethod,
     scale: f64,
-    t: &'static Tables,
 }
 
 /// numpy's `random_standard_gamma` split by shape once, with the constants it derives
 /// from the shape precomputed: the same IEEE operations on the same inputs, done once
-/// instead of per draw, so the bits are unchanged.
-#[derive(Clone, Copy)]
+/// instead of per draw, so the bits are unchanged. (numpy's shape 0, always 0.0, is not
+/// a shape the constructors accept.)
+#[derive(Clone, Copy, Debug)]
 enum GammaMethod {
-    Zero,
     Exponential,
     /// shape < 1: rejection from the exponential. `inv` is `1. / shape`.
     Small {
@@ -55,8 +51,6 @@ impl GammaMethod {
     fn new(shape: f64) -> GammaMethod {
         if shape == 1.0 {
             GammaMethod::Exponential
-        } else if shape == 0.0 {
-            GammaMethod::Zero
         } else if shape < 1.0 {
             GammaMethod::Small {
                 shape,
@@ -74,13 +68,12 @@ impl GammaMethod {
 
 /// Beta(a, b) as numpy's `random_beta`: Johnk's method when both shapes are <= 1,
 /// otherwise the ratio of two gammas.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub struct Beta {
     method: BetaMethod,
-    t: &'static Tables,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum BetaMethod {
     /// Both shapes below 3e-103: the variate is 0 or 1 to double precision.
     Degenerate { a: f64, b: f64 },
@@ -96,53 +89,39 @@ enum BetaMethod {
 }
 
 /// Normal(loc, scale) as `loc + scale * random_standard_normal()`.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub struct Normal {
     loc: f64,
     scale: f64,
-    t: &'static Tables,
 }
 
 /// Lognormal(mean, sigma) as `exp(random_normal(mean, sigma))`.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub struct Lognormal {
     normal: Normal,
 }
 
 /// Uniform[low, high) as `low + (high - low) * next_double()`.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub struct Uniform {
     low: f64,
     range: f64,
 }
 
-impl Default for StandardNormal {
-    fn default() -> Self {
-        Self { t: tables() }
-    }
-}
-
-impl Default for StandardExponential {
-    fn default() -> Self {
-        Self { t: tables() }
-    }
-}
-
 impl Gamma {
-    /// The caller validates parameters (shape >= 0, scale >= 0, both finite), as numpy's
-    /// Python layer does before calling into C.
-    pub fn new(shape: f64, scale: f64) -> Self {
-        Self {
-            method: GammaMethod::new(shape),
-            scale,
-            t: tables(),
-        }
+    /// Gamma(shape, scale) for a finite shape and scale greater than 0.
+    pub fn new(shape: f64, scale: f64) -> Result<Self, ParamError> {
+        Ok(Self {
+            method: GammaMethod::new(positive("shape", shape)?),
+            scale: positive("scale", scale)?,
+        })
     }
 }
 
 impl Beta {
-    /// The caller validates parameters (a > 0, b > 0, both finite).
-    pub fn new(a: f64, b: f64) -> Self {
+    /// Beta(a, b) for finite shapes greater than 0.
+    pub fn new(a: f64, b: f64) -> Result<Self, ParamError> {
+        let (a, b) = (positive("a", a)?, positive("b", b)?);
         let method = if a <= 1.0 && b <= 1.0 {
             if a < 3e-103 && b < 3e-103 {
                 BetaMethod::Degenerate { a, b }
@@ -160,48 +139,49 @@ impl Beta {
                 b: GammaMethod::new(b),
             }
         };
-        Self {
-            method,
-            t: tables(),
-        }
+        Ok(Self { method })
     }
 }
 
 impl Normal {
-    pub fn new(loc: f64, scale: f64) -> Self {
-        Self {
-            loc,
-            scale,
-            t: tables(),
-        }
+    /// Normal(mean, sd) for a finite mean and sd 0 or more (numpy's `loc`, `scale`).
+    pub fn new(mean: f64, sd: f64) -> Result<Self, ParamError> {
+        Ok(Self {
+            loc: super::params::finite("mean", mean)?,
+            scale: non_negative("sd", sd)?,
+        })
     }
 }
 
 impl Lognormal {
-    pub fn new(mean: f64, sigma: f64) -> Self {
-        Self {
-            normal: Normal::new(mean, sigma),
-        }
+    /// Lognormal(mean, sigma) of the underlying normal, for a finite mean and sigma 0 or
+    /// more.
+    pub fn new(mean: f64, sigma: f64) -> Result<Self, ParamError> {
+        super::params::finite("mean", mean)?;
+        non_negative("sigma", sigma)?;
+        Ok(Self {
+            normal: Normal::new(mean, sigma)?,
+        })
     }
 }
 
 impl Uniform {
-    pub fn new(low: f64, high: f64) -> Self {
-        Self {
+    /// Uniform[low, high) for finite bounds, low < high, with a finite range.
+    pub fn new(low: f64, high: f64) -> Result<Self, ParamError> {
+        Ok(Self {
             low,
-            range: high - low,
-        }
+            range: range(low, high)?,
+        })
     }
 }
 
 #[inline(always)]
-fn standard_gamma<R: Rng + ?Sized>(t: &Tables, method: GammaMethod, rng: &mut R) -> f64 {
+fn standard_gamma<R: Rng + ?Sized>(method: GammaMethod, rng: &mut R) -> f64 {
     match method {
-        GammaMethod::Exponential => standard_exponential(t, rng),
-        GammaMethod::Zero => 0.0,
+        GammaMethod::Exponential => standard_exponential(rng),
         GammaMethod::Small { shape, inv } => loop {
             let u = next_double(rng);
-            let v = standard_exponential(t, rng);
+            let v = standard_exponential(rng);
             if u <= 1.0 - shape {
                 let x = u.powf(inv);
                 if x <= v {
@@ -217,7 +197,7 @@ fn standard_gamma<R: Rng + ?Sized>(t: &Tables, method: GammaMethod, rng: &mut R)
         },
         GammaMethod::Squeeze { b, c } => loop {
             let (x, v) = loop {
-                let x = standard_normal(t, rng);
+                let x = standard_normal(rng);
                 let v = 1.0 + c * x;
                 if v > 0.0 {
                     break (x, v);
@@ -236,7 +216,7 @@ fn standard_gamma<R: Rng + ?Sized>(t: &Tables, method: GammaMethod, rng: &mut R)
 }
 
 #[inline(always)]
-fn beta<R: Rng + ?Sized>(t: &Tables, method: BetaMethod, rng: &mut R) -> f64 {
+fn beta<R: Rng + ?Sized>(method: BetaMethod, rng: &mut R) -> f64 {
     match method {
         BetaMethod::Degenerate { a, b } => {
             if (a + b) * next_double(rng) < a {
@@ -267,8 +247,8 @@ fn beta<R: Rng + ?Sized>(t: &Tables, method: BetaMethod, rng: &mut R) -> f64 {
             }
         },
         BetaMethod::Gammas { a, b } => {
-            let ga = standard_gamma(t, a, rng);
-            let gb = standard_gamma(t, b, rng);
+            let ga = standard_gamma(a, rng);
+            let gb = standard_gamma(b, rng);
             ga / (ga + gb)
         }
     }
@@ -277,35 +257,35 @@ fn beta<R: Rng + ?Sized>(t: &Tables, method: BetaMethod, rng: &mut R) -> f64 {
 impl Distribution<f64> for StandardNormal {
     #[inline(always)]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        standard_normal(self.t, rng)
+        standard_normal(rng)
     }
 }
 
 impl Distribution<f64> for StandardExponential {
     #[inline(always)]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        standard_exponential(self.t, rng)
+        standard_exponential(rng)
     }
 }
 
 impl Distribution<f64> for Gamma {
     #[inline(always)]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        self.scale * standard_gamma(self.t, self.method, rng)
+        self.scale * standard_gamma(self.method, rng)
     }
 }
 
 impl Distribution<f64> for Beta {
     #[inline(always)]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        beta(self.t, self.method, rng)
+        beta(self.method, rng)
     }
 }
 
 impl Distribution<f64> for Normal {
     #[inline(always)]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        self.loc + self.scale * standard_normal(self.t, rng)
+        self.loc + self.scale * standard_normal(rng)
     }
 }
 

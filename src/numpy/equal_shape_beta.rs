@@ -200,12 +200,12 @@ mod tests {
 
     fn check(a: f64, n: usize, min_level: usize, guess_error: i64) -> PairStitching {
         let mut serial_rng = default_rng(11);
-        let beta_dist = Beta::new(a, a);
+        let beta_dist = Beta::new(a, a).unwrap();
         let serial: Vec<f64> = (0..n).map(|_| beta_dist.sample(&mut serial_rng)).collect();
         let mut rng = default_rng(11);
         let mut out = vec![0.0; n];
         let stats = fill_levels(
-            &Gamma::new(a, 1.0),
+            &Gamma::new(a, 1.0).unwrap(),
             &mut rng,
             &mut out,
             min_level,

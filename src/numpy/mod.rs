@@ -7,11 +7,13 @@
 pub mod column;
 pub mod dist;
 pub mod equal_shape_beta;
+pub mod params;
 pub mod reduce;
 mod seed;
 mod ziggurat;
 
 pub use dist::{Beta, Gamma, Lognormal, Normal, StandardExponential, StandardNormal, Uniform};
+pub use params::ParamError;
 pub use seed::{Pcg64, default_rng, pcg64_state};
 
 use rand::Rng;

@@ -1,88 +1,32 @@
-//! numpy's 256-layer ziggurat: its tables, loaded once from the bit patterns numpy compiles
-//! in, and the standard normal and exponential samplers that use them.
+//! numpy's 256-layer ziggurat: its tables, and the standard normal and exponential
+//! samplers that use them.
 //!
 //! The tables cannot be recomputed bit for bit from their defining formulas, so they are
-//! data (`ziggurat_tables.json`, copied from numpy's `ziggurat_constants.h`).
+//! data (`ziggurat_tables.json`, copied from numpy's `ziggurat_constants.h`), which
+//! `build.rs` turns into the static [`TABLES`].
 
 use super::next_double;
 use rand::Rng;
-use serde::Deserialize;
-use std::sync::OnceLock;
 
+#[derive(Debug)]
 pub(crate) struct Tables {
-    pub nor_r: f64,
-    pub nor_inv_r: f64,
-    pub ki: [u64; 256],
-    pub wi: [f64; 256],
-    pub fi: [f64; 256],
-    pub exp_r: f64,
-    pub ke: [u64; 256],
-    pub we: [f64; 256],
-    pub fe: [f64; 256],
+    pub(crate) nor_r: f64,
+    pub(crate) nor_inv_r: f64,
+    pub(crate) ki: [u64; 256],
+    pub(crate) wi: [f64; 256],
+    pub(crate) fi: [f64; 256],
+    pub(crate) exp_r: f64,
+    pub(crate) ke: [u64; 256],
+    pub(crate) we: [f64; 256],
+    pub(crate) fe: [f64; 256],
 }
 
-#[derive(Deserialize)]
-struct RawFile {
-    normal: RawNormal,
-    exponential: RawExponential,
-}
-
-#[derive(Deserialize)]
-struct RawNormal {
-    r_bits: String,
-    inv_r_bits: String,
-    ki: Vec<u64>,
-    wi_bits: Vec<String>,
-    fi_bits: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct RawExponential {
-    r_bits: String,
-    ke: Vec<u64>,
-    we_bits: Vec<String>,
-    fe_bits: Vec<String>,
-}
-
-const RAW: &str = include_str!("ziggurat_tables.json");
-
-fn bits(hex: &str) -> f64 {
-    let digits = hex.trim_start_matches("0x");
-    f64::from_bits(u64::from_str_radix(digits, 16).expect("ziggurat table holds hex bit patterns"))
-}
-
-fn table<T: Copy + Default, S>(src: &[S], f: impl Fn(&S) -> T) -> [T; 256] {
-    assert_eq!(src.len(), 256, "ziggurat tables have 256 layers");
-    let mut out = [T::default(); 256];
-    for (o, s) in out.iter_mut().zip(src) {
-        *o = f(s);
-    }
-    out
-}
-
-/// The tables, parsed on first use. The embedded file is fixed at compile time and checked by
-/// the unit test below, so a parse failure here is a build defect, not a user error.
-pub(crate) fn tables() -> &'static Tables {
-    static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(|| {
-        let raw: RawFile = serde_json::from_str(RAW).expect("embedded ziggurat tables are valid");
-        Tables {
-            nor_r: bits(&raw.normal.r_bits),
-            nor_inv_r: bits(&raw.normal.inv_r_bits),
-            ki: table(&raw.normal.ki, |&k| k),
-            wi: table(&raw.normal.wi_bits, |s| bits(s)),
-            fi: table(&raw.normal.fi_bits, |s| bits(s)),
-            exp_r: bits(&raw.exponential.r_bits),
-            ke: table(&raw.exponential.ke, |&k| k),
-            we: table(&raw.exponential.we_bits, |s| bits(s)),
-            fe: table(&raw.exponential.fe_bits, |s| bits(s)),
-        }
-    })
-}
+include!(concat!(env!("OUT_DIR"), "/ziggurat_tables.rs"));
 
 /// numpy's `random_standard_normal`.
 #[inline(always)]
-pub(crate) fn standard_normal<R: Rng + ?Sized>(t: &Tables, rng: &mut R) -> f64 {
+pub(crate) fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    let t = &TABLES;
     loop {
         let mut r = rng.next_u64();
         let idx = (r & 0xff) as usize;
@@ -118,7 +62,8 @@ pub(crate) fn standard_normal<R: Rng + ?Sized>(t: &Tables, rng: &mut R) -> f64 {
 
 /// numpy's `random_standard_exponential_zig`.
 #[inline]
-pub(crate) fn standard_exponential<R: Rng + ?Sized>(t: &Tables, rng: &mut R) -> f64 {
+pub(crate) fn standard_exponential<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    let t = &TABLES;
     loop {
         let mut ri = rng.next_u64() >> 3;
         let idx = (ri & 0xff) as usize;
@@ -142,8 +87,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tables_load_and_have_ziggurat_shape() {
-        let t = tables();
+    fn tables_have_ziggurat_shape() {
+        let t = &TABLES;
         // The normal tail starts at r ~ 3.6541528853610088 and inv_r is its reciprocal.
         assert!((t.nor_r - 3.654_152_885_361_009).abs() < 1e-12);
         assert!((t.nor_r * t.nor_inv_r - 1.0).abs() < 1e-15);

@@ -21,7 +21,7 @@ pub(super) struct Frame {
 }
 
 impl Frame {
-    pub fn layout(input: &PlotInput) -> Frame {
+    pub(super) fn layout(input: &PlotInput) -> Frame {
         let label_h = BOX_EM * LABEL_EM;
         let bottom =
             f64::from(HEIGHT) - (LAYOUT_PAD + 2.0 * label_h + LABEL_PAD + TICK_LEN + TICK_PAD);
@@ -56,22 +56,22 @@ impl Frame {
     }
 
     /// A data value's pixel column.
-    pub fn px(&self, x: f64) -> f64 {
+    pub(super) fn px(&self, x: f64) -> f64 {
         self.left + self.x.fraction(x) * (self.right - self.left)
     }
 
     /// A data value's pixel row.
-    pub fn py(&self, y: f64) -> f64 {
+    pub(super) fn py(&self, y: f64) -> f64 {
         self.bottom - self.y.fraction(y) * (self.bottom - self.top)
     }
 
     /// An x tick's pixel column (ticks are in the axis' display units).
-    pub fn tick_px(&self, t: f64) -> f64 {
+    pub(super) fn tick_px(&self, t: f64) -> f64 {
         self.left + self.x.tick_fraction(t) * (self.right - self.left)
     }
 
     /// A y tick's pixel row.
-    pub fn tick_py(&self, t: f64) -> f64 {
+    pub(super) fn tick_py(&self, t: f64) -> f64 {
         self.bottom - self.y.tick_fraction(t) * (self.bottom - self.top)
     }
 }

@@ -8,6 +8,7 @@ use super::ticks::Axis;
 use super::{LABEL_EM, PT, PlotError};
 
 /// One line: points in data coordinates, a colour and a legend label.
+#[derive(Debug)]
 pub struct Series<'a> {
     pub points: Vec<(f64, f64)>,
     pub rgb: [u8; 3],
@@ -15,6 +16,7 @@ pub struct Series<'a> {
 }
 
 /// One panel.
+#[derive(Debug)]
 pub struct Panel<'a> {
     pub title: String,
     pub x_label: &'a str,

@@ -41,7 +41,7 @@ const DESCENT_EM: f64 = 0.236;
 const MARKER_RADIUS: f64 = (2.449_489_742_783_178 + 0.5) * PT; // sqrt(24) / 2 + 1 pt / 2
 
 /// What the plot shows.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct PlotInput<'a> {
     pub x: &'a [f64],
     pub y: &'a [f64],
@@ -61,7 +61,7 @@ pub struct PlotInput<'a> {
 }
 
 /// The cases a change moved, for `compare --plot` (ascending indices).
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Moved<'a> {
     pub entered: &'a [usize],
     pub left: &'a [usize],

@@ -5,7 +5,7 @@
 
 use super::PlotError;
 
-pub struct Canvas {
+pub(super) struct Canvas {
     width: u32,
     height: u32,
     rgb: Vec<u8>,
@@ -13,7 +13,7 @@ pub struct Canvas {
 
 impl Canvas {
     /// A white canvas.
-    pub fn new(width: u32, height: u32) -> Canvas {
+    pub(super) fn new(width: u32, height: u32) -> Canvas {
         Canvas {
             width,
             height,
@@ -21,13 +21,20 @@ impl Canvas {
         }
     }
 
-    pub fn rgb_mut(&mut self) -> &mut [u8] {
+    pub(super) fn rgb_mut(&mut self) -> &mut [u8] {
         &mut self.rgb
     }
 
     /// A filled disc centred at (cx, cy) in pixel coordinates (pixel centres at +0.5),
     /// with coverage-based edges, clipped to (left, top, right, bottom).
-    pub fn disc(&mut self, cx: f64, cy: f64, r: f64, rgb: [u8; 3], clip: (f64, f64, f64, f64)) {
+    pub(super) fn disc(
+        &mut self,
+        cx: f64,
+        cy: f64,
+        r: f64,
+        rgb: [u8; 3],
+        clip: (f64, f64, f64, f64),
+    ) {
         let (l, t, rr, b) = clip;
         let x0 = (cx - r - 1.0).max(l).floor().max(0.0) as u32;
         let x1 = ((cx + r + 1.0).min(rr).ceil() as u32).min(self.width);
@@ -46,7 +53,7 @@ impl Canvas {
     }
 
     /// Blends one pixel; coordinates off the canvas are ignored.
-    pub fn blend_at(&mut self, x: i64, y: i64, rgb: [u8; 3], alpha: f64) {
+    pub(super) fn blend_at(&mut self, x: i64, y: i64, rgb: [u8; 3], alpha: f64) {
         if (0..i64::from(self.width)).contains(&x) && (0..i64::from(self.height)).contains(&y) {
             self.blend(x as u32, y as u32, rgb, alpha.clamp(0.0, 1.0));
         }
@@ -54,7 +61,7 @@ impl Canvas {
 
     /// Paints towards `rgb` with at least `alpha` of it, never less than the pixel already
     /// has of it, so overlapping strokes of one line do not darken where they meet.
-    pub fn max_blend_at(&mut self, x: i64, y: i64, rgb: [u8; 3], alpha: f64) {
+    pub(super) fn max_blend_at(&mut self, x: i64, y: i64, rgb: [u8; 3], alpha: f64) {
         if !((0..i64::from(self.width)).contains(&x) && (0..i64::from(self.height)).contains(&y)) {
             return;
         }
@@ -79,7 +86,7 @@ impl Canvas {
     }
 
     /// The canvas as an 8-bit RGB PNG.
-    pub fn encode_png(&self) -> Result<Vec<u8>, PlotError> {
+    pub(super) fn encode_png(&self) -> Result<Vec<u8>, PlotError> {
         let mut out = Vec::new();
         let mut enc = png::Encoder::new(&mut out, self.width, self.height);
         enc.set_color(png::ColorType::Rgb);

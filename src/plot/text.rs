@@ -15,14 +15,14 @@ fn font() -> FontRef<'static> {
 
 /// Where the anchor point sits along the text.
 #[derive(Clone, Copy)]
-pub enum Align {
+pub(super) enum Align {
     Start,
     Centre,
     End,
 }
 
 /// Width of `text` in pixels at `em` pixels per em.
-pub fn width(text: &str, em: f64) -> f64 {
+pub(super) fn width(text: &str, em: f64) -> f64 {
     let font = font();
     let scaled = font.as_scaled(PxScale::from(em as f32 * PX_PER_EM));
     advances(&scaled, text)
@@ -53,7 +53,7 @@ fn advances<F: Font>(
 
 /// Draws `text` with its baseline through (x, y) and `align` deciding where (x, y) falls
 /// along the line. `turned` draws it reading upwards, baseline vertical at x.
-pub fn draw(
+pub(super) fn draw(
     canvas: &mut Canvas,
     text: &str,
     em: f64,

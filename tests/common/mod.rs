@@ -9,14 +9,14 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// The `anomaly-lab` binary, to run in `dir`.
-pub fn anomaly_lab(dir: &Path) -> assert_cmd::Command {
+pub(crate) fn anomaly_lab(dir: &Path) -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("anomaly-lab").expect("binary builds");
     c.current_dir(dir);
     c
 }
 
 /// Every flag of `anomaly-lab run`.
-pub const RUN_FLAGS: [&str; 11] = [
+pub(crate) const RUN_FLAGS: [&str; 11] = [
     "--seed",
     "--n",
     "--quantile",
@@ -30,7 +30,7 @@ pub const RUN_FLAGS: [&str; 11] = [
     "--lab",
 ];
 
-pub fn fixture<T: for<'de> Deserialize<'de>>(name: &str) -> Vec<T> {
+pub(crate) fn fixture<T: for<'de> Deserialize<'de>>(name: &str) -> Vec<T> {
     #[derive(Deserialize)]
     struct File<T> {
         cases: Vec<T>,
@@ -44,15 +44,15 @@ pub fn fixture<T: for<'de> Deserialize<'de>>(name: &str) -> Vec<T> {
         .cases
 }
 
-pub fn f(bits: &str) -> f64 {
+pub(crate) fn f(bits: &str) -> f64 {
     f64::from_bits(u64::from_str_radix(bits.trim_start_matches("0x"), 16).expect("hex bits"))
 }
 
-pub fn hex(x: f64) -> String {
+pub(crate) fn hex(x: f64) -> String {
     format!("0x{:016x}", x.to_bits())
 }
 
-pub fn sha_f64(values: impl IntoIterator<Item = f64>) -> String {
+pub(crate) fn sha_f64(values: impl IntoIterator<Item = f64>) -> String {
     let mut h = Sha256::new();
     for v in values {
         h.update(v.to_le_bytes());
@@ -60,7 +60,7 @@ pub fn sha_f64(values: impl IntoIterator<Item = f64>) -> String {
     format!("{:x}", h.finalize())
 }
 
-pub fn sha_idx(values: &[usize]) -> String {
+pub(crate) fn sha_idx(values: &[usize]) -> String {
     let mut h = Sha256::new();
     for &v in values {
         h.update((v as u64).to_le_bytes());
@@ -69,7 +69,7 @@ pub fn sha_idx(values: &[usize]) -> String {
 }
 
 /// A lab by name: a built-in one from `lab/`, or a test-only one from `tests/fixtures/labs/`.
-pub fn lab(name: &str) -> Lab {
+pub(crate) fn lab(name: &str) -> Lab {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut path = root.join(format!("lab/{name}.toml"));
     if !path.exists() {
@@ -80,7 +80,7 @@ pub fn lab(name: &str) -> Lab {
 
 /// A whole run as the fixture generator describes it.
 #[derive(Deserialize, Debug)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub lab: String,
     pub seed: String,
     pub n: usize,
@@ -97,7 +97,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn config(&self) -> RunConfig {
+    pub(crate) fn config(&self) -> RunConfig {
         let mut lab = lab(&self.lab);
         if let Some(ws) = &self.weights {
             for (feat, w) in lab.features.iter_mut().zip(ws) {
@@ -121,7 +121,7 @@ impl Summary {
     }
 
     /// Checks a run against the fixture; returns a description of the first mismatch.
-    pub fn check(&self, out: &anomaly_lab::run::Outcome) -> Result<(), String> {
+    pub(crate) fn check(&self, out: &anomaly_lab::run::Outcome) -> Result<(), String> {
         let what = format!("seed {} n {} cut {:?}", self.seed, self.n, self.cut);
         let scores = out.scores.as_slice().expect("contiguous");
         if sha_f64(scores.iter().copied()) != self.scores_sha256 {
@@ -158,7 +158,7 @@ impl Summary {
 
 /// The `detection` object as the fixtures write it: counts as integers, floats as bits.
 #[derive(Deserialize, Debug)]
-pub struct Expected {
+pub(crate) struct Expected {
     pub tp: u64,
     pub fp: u64,
     #[serde(rename = "fn")]
@@ -175,7 +175,7 @@ pub struct Expected {
 }
 
 impl Expected {
-    pub fn check(&self, d: &anomaly_lab::detect::Detection) -> Result<(), String> {
+    pub(crate) fn check(&self, d: &anomaly_lab::detect::Detection) -> Result<(), String> {
         let bits = |x: f64| hex(x);
         let got = (
             (d.tp, d.fp, d.fn_, d.tn, d.k),
@@ -203,7 +203,7 @@ impl Expected {
 }
 
 /// Whether `bytes` decode as a whole PNG image (not a truncated or foreign file).
-pub fn is_complete_png(bytes: &[u8]) -> bool {
+pub(crate) fn is_complete_png(bytes: &[u8]) -> bool {
     png::Decoder::new(std::io::Cursor::new(bytes))
         .read_info()
         .and_then(|mut r| {
