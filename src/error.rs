@@ -21,13 +21,13 @@ pub enum LabError {
 /// field's description ("the lab file's `n`").
 #[derive(Debug, Error)]
 #[error("{}{problem}", if flag.starts_with('-') { format!("invalid value for '{flag}': ") } else { format!("{flag}: ") })]
-pub struct UsageError {
+pub(crate) struct UsageError {
     pub flag: String,
     pub problem: String,
 }
 
 impl UsageError {
-    pub fn new(flag: &str, problem: impl Into<String>) -> Self {
+    pub(crate) fn new(flag: &str, problem: impl Into<String>) -> Self {
         Self {
             flag: flag.to_string(),
             problem: problem.into(),

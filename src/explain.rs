@@ -38,7 +38,7 @@ pub struct FeaturePart {
 
 /// Builds the explanations feature by feature, from whole columns or streamed values.
 #[derive(Debug)]
-pub struct Explainer {
+pub(crate) struct Explainer {
     cases: Vec<TopCase>,
     names: Vec<String>,
     weights: Vec<f64>,
@@ -51,7 +51,7 @@ pub struct Explainer {
 
 impl Explainer {
     /// Ready to explain `out.top`; `fitted[i]` is feature i's scale.
-    pub fn new(lab: &Lab, out: &Outcome, fitted: &[Fitted]) -> Explainer {
+    pub(crate) fn new(lab: &Lab, out: &Outcome, fitted: &[Fitted]) -> Explainer {
         let k = out.top.len();
         let f = lab.features.len();
         Explainer {
@@ -75,12 +75,12 @@ impl Explainer {
     }
 
     /// The top cases' indices, highest score first.
-    pub fn indices(&self) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn indices(&self) -> impl Iterator<Item = usize> + '_ {
         self.cases.iter().map(|c| c.index)
     }
 
     /// Feature `i`'s whole raw column.
-    pub fn feed_column(&mut self, i: usize, column: &[f64]) {
+    pub(crate) fn feed_column(&mut self, i: usize, column: &[f64]) {
         let values: Vec<f64> = self.cases.iter().map(|c| column[c.index]).collect();
         self.set_values(i, values);
         self.count(i, column.iter().copied());
@@ -88,12 +88,12 @@ impl Explainer {
     }
 
     /// Feature `i`'s raw values of the top cases, in top order (for streamed input).
-    pub fn set_values(&mut self, i: usize, values: Vec<f64>) {
+    pub(crate) fn set_values(&mut self, i: usize, values: Vec<f64>) {
         self.values[i] = values;
     }
 
     /// Counts, for each top case, the population values of feature `i` at or below its own.
-    pub fn count(&mut self, i: usize, population: impl Iterator<Item = f64>) {
+    pub(crate) fn count(&mut self, i: usize, population: impl Iterator<Item = f64>) {
         let mut counter = Counter::new(&self.values[i]);
         let mut n = 0u64;
         for x in population {
@@ -105,7 +105,7 @@ impl Explainer {
     }
 
     /// Counts every feature at once from rows streamed in (`row[i]` is feature i's value).
-    pub fn count_rows(&mut self) -> RowCounter {
+    pub(crate) fn count_rows(&mut self) -> RowCounter {
         RowCounter {
             counters: self.values.iter().map(|v| Counter::new(v)).collect(),
             rows: 0,
@@ -113,13 +113,13 @@ impl Explainer {
     }
 
     /// Takes the counts a [`RowCounter`] gathered.
-    pub fn set_counts(&mut self, counted: RowCounter) {
+    pub(crate) fn set_counts(&mut self, counted: RowCounter) {
         self.population = counted.rows;
         self.at_or_below = counted.counters.into_iter().map(Counter::finish).collect();
     }
 
     /// The explained cases, highest score first.
-    pub fn finish(mut self) -> Vec<TopCase> {
+    pub(crate) fn finish(mut self) -> Vec<TopCase> {
         let n = self.population.max(1) as f64;
         for (c, case) in self.cases.iter_mut().enumerate() {
             case.features = Ordered(
@@ -228,7 +228,7 @@ impl RowCounter {
 }
 
 /// The readable form: "case 70: score 0.59: severity 0.67 adds 0.17 (29%), ...".
-pub fn describe(case: &TopCase, digits: usize) -> String {
+pub(crate) fn describe(case: &TopCase, digits: usize) -> String {
     let mut parts: Vec<&(String, FeaturePart)> = case.features.0.iter().collect();
     parts.sort_by(|a, b| b.1.contribution.total_cmp(&a.1.contribution));
     let total: f64 = case

@@ -33,14 +33,14 @@ fn header(cfg: &RunConfig) -> Result<Vec<String>> {
 }
 
 /// The export's first line, or why this lab cannot be exported.
-pub fn header_line(cfg: &RunConfig) -> Result<String> {
+pub(crate) fn header_line(cfg: &RunConfig) -> Result<String> {
     let cells: Vec<String> = header(cfg)?.iter().map(|h| cell(h)).collect();
     Ok(cells.join(","))
 }
 
 /// Writes the export under `header` (from [`header_line`]). A generated run's columns are
 /// in `out.columns`; a data run reads its file a second time.
-pub fn write(
+pub(crate) fn write(
     file: &mut dyn Write,
     header: &str,
     out: &Outcome,

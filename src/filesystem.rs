@@ -31,7 +31,7 @@ fn in_flight() -> std::sync::MutexGuard<'static, InFlight> {
 /// expect. A finished target file is never touched: it was renamed into place whole.
 /// The handler holds the registry's lock until the process is gone, and temporary files
 /// are created under the same lock, so none can appear after the clean-up.
-pub fn install_interrupt_cleanup() {
+pub(crate) fn install_interrupt_cleanup() {
     let _ = ctrlc::set_handler(|| {
         in_flight().end();
         std::process::exit(crate::exit::Exit::Interrupted.code());
@@ -51,7 +51,7 @@ impl InFlight {
 /// Removes the in-flight temporary files as the process dies of something it cannot
 /// handle (an allocation that failed): only if the registry is free, since the failed
 /// allocation may have happened while it was held.
-pub fn remove_in_flight_now() {
+pub(crate) fn remove_in_flight_now() {
     if let Ok(mut registry) = IN_FLIGHT.try_lock() {
         registry.end();
     }
@@ -96,7 +96,7 @@ impl Drop for Registered {
 
 /// What an output may replace when its path already exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Replace {
+pub(crate) enum Replace {
     /// Nothing: the path must not exist (a reflection or export a person may have edited).
     Nothing,
     /// A regular file holding a PNG image: an earlier plot.
@@ -107,7 +107,7 @@ pub enum Replace {
 
 /// Why an output was not put in place. The command line adds what the user can do.
 #[derive(Debug, thiserror::Error)]
-pub enum OutputError {
+pub(crate) enum OutputError {
     #[error("{} already exists; not overwriting it", .0.display())]
     AlreadyExists(PathBuf),
     #[error("{} exists and is not a PNG image; not overwriting it", .0.display())]
@@ -122,7 +122,7 @@ pub enum OutputError {
 
 /// Whether `path` may be written under `replace`, as it is now. [`Staged::commit`] checks
 /// again when it puts the file in place; calling this first only saves a wasted run.
-pub fn check_target(path: &Path, replace: Replace) -> Result<(), OutputError> {
+pub(crate) fn check_target(path: &Path, replace: Replace) -> Result<(), OutputError> {
     let meta = match std::fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -162,7 +162,7 @@ fn holds_png(path: &Path) -> bool {
 
 /// A complete output waiting in a temporary file beside its target.
 #[derive(Debug)]
-pub struct Staged {
+pub(crate) struct Staged {
     file: tempfile::NamedTempFile,
     target: PathBuf,
     replace: Replace,
@@ -171,13 +171,13 @@ pub struct Staged {
 }
 
 /// Writes `bytes` to a temporary file for `path`; see [`stage_with`].
-pub fn stage(path: &Path, replace: Replace, bytes: &[u8]) -> Result<Staged> {
+pub(crate) fn stage(path: &Path, replace: Replace, bytes: &[u8]) -> Result<Staged> {
     stage_with(path, replace, |f| f.write_all(bytes))
 }
 
 /// Writes a temporary file for `path` with `write` and flushes it to disk. Nothing is at
 /// `path` until [`Staged::commit`]; dropping the result removes the temporary file.
-pub fn stage_with(
+pub(crate) fn stage_with(
     path: &Path,
     replace: Replace,
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
@@ -222,19 +222,19 @@ pub fn stage_with(
 
 impl Staged {
     /// The path the file will be put at.
-    pub fn target(&self) -> &Path {
+    pub(crate) fn target(&self) -> &Path {
         &self.target
     }
 
     /// Whether something is at the target now (so the commit would replace it).
-    pub fn target_exists(&self) -> bool {
+    pub(crate) fn target_exists(&self) -> bool {
         std::fs::symlink_metadata(&self.target).is_ok()
     }
 
     /// Puts the file in place if its target still allows it: a new file atomically and
     /// only if nothing appeared there meanwhile; a replacement only over what `replace`
     /// allows, checked now. Returns whether the file is new.
-    pub fn commit(self) -> Result<bool> {
+    pub(crate) fn commit(self) -> Result<bool> {
         let Staged { file, target, .. } = self;
         let exists = std::fs::symlink_metadata(&target).is_ok();
         check_target(&target, self.replace)?;
@@ -266,16 +266,16 @@ fn mode_for(path: &Path) -> u32 {
 }
 
 /// The most a lab file may hold: far beyond any real lab, far below what would strain memory.
-pub const LAB_FILE_LIMIT: u64 = 1 << 20;
+pub(crate) const LAB_FILE_LIMIT: u64 = 1 << 20;
 /// The most a run or reflection document may hold: more than any run this tool writes
 /// on a machine that could read it back (a run with a million explained top cases is
 /// about 1 GB).
-pub const DOCUMENT_LIMIT: u64 = 16 << 30;
+pub(crate) const DOCUMENT_LIMIT: u64 = 16 << 30;
 
 /// Reads a text file of at most `limit` bytes. Anything but a regular file (a FIFO, a
 /// device such as /dev/zero, a directory) is refused before it is read, so nothing blocks
 /// or grows without bound.
-pub fn read_limited(path: &Path, limit: u64) -> Result<String> {
+pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<String> {
     use std::io::Read;
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
@@ -302,13 +302,15 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<String> {
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
-pub fn print_stdout(text: &str) -> Result<()> {
+pub(crate) fn print_stdout(text: &str) -> Result<()> {
     print_stdout_with(|w| w.write_all(text.as_bytes()))
 }
 
 /// Writes to stdout through `write`, buffered, so a large document streams out rather than
 /// being built in memory first; a reader that went away is not an error.
-pub fn print_stdout_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+pub(crate) fn print_stdout_with(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match write(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -3,11 +3,11 @@
 //! This module reads /proc and /sys (the kernel's accounts), nothing else.
 
 /// Fixed overhead on top of the per-case columns (binary, tables, buffers).
-pub const OVERHEAD: u64 = 32 << 20;
+pub(crate) const OVERHEAD: u64 = 32 << 20;
 
 /// What a generated run holds at its peak.
 #[derive(Debug, Clone, Copy)]
-pub struct Footprint {
+pub(crate) struct Footprint {
     pub n: usize,
     pub with_plot: bool,
     /// A labelled run also sorts (score, label) pairs for its detection metrics.
@@ -41,7 +41,7 @@ impl Footprint {
     /// JSON; the plotted feature's column adds 8; kept columns, the top list and the
     /// priority set come on top. The JSON is streamed out, never held. (Measured
     /// with `/usr/bin/time -f %M` at two sizes; these are the slopes, rounded up.)
-    pub fn bytes(&self) -> u128 {
+    pub(crate) fn bytes(&self) -> u128 {
         let base: u128 = match (self.sweep, self.labelled) {
             (false, false) => 16,
             (false, true) => 80,
@@ -64,7 +64,7 @@ impl Footprint {
 
     /// The most cases `available` bytes hold with everything else as it is (the kept
     /// columns, top list and priority set scaled along with n).
-    pub fn max_cases(&self, available: u64) -> u128 {
+    pub(crate) fn max_cases(&self, available: u64) -> u128 {
         let fits = |n: usize| {
             let scaled = |x: usize| (x as u128 * n as u128 / self.n.max(1) as u128) as usize;
             let f = Footprint {
@@ -89,7 +89,7 @@ impl Footprint {
 /// MemAvailable, the cgroup's memory limit (v2 `memory.max`, v1 `memory.limit_in_bytes`)
 /// less what the group uses, and the address-space limit (`ulimit -v`) less what this
 /// process has mapped. The smallest wins.
-pub fn available() -> Option<(u64, &'static str)> {
+pub(crate) fn available() -> Option<(u64, &'static str)> {
     let read = |path: &str| std::fs::read_to_string(path).ok();
     let mut limits = Vec::new();
     if let Some(have) = read("/proc/meminfo").as_deref().and_then(parse_meminfo) {
@@ -146,18 +146,18 @@ fn headroom(max: &str, used: &str) -> Option<u64> {
 }
 
 /// What [`available`] says when the address-space limit is the tightest.
-pub const ADDRESS_SPACE: &str = "left under the address-space limit (ulimit -v)";
+pub(crate) const ADDRESS_SPACE: &str = "left under the address-space limit (ulimit -v)";
 
 /// Address space each worker thread maps beyond what it uses, which counts against
 /// `ulimit -v`: glibc's per-thread malloc arena (64 MiB reserved) and its stack (8 MiB).
 /// Runs of at least [`THREADED_FROM`] cases use a worker per core.
-pub fn thread_mapping() -> u64 {
+pub(crate) fn thread_mapping() -> u64 {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get() as u64);
     threads * (72 << 20)
 }
 
 /// The size from which a run draws and sorts on several threads (and so maps more).
-pub const THREADED_FROM: usize = 1 << 16;
+pub(crate) const THREADED_FROM: usize = 1 << 16;
 
 /// RLIMIT_AS less the process's mapped size (VmSize), if there is such a limit.
 fn address_space_headroom() -> Option<u64> {
@@ -178,7 +178,7 @@ fn address_space_headroom() -> Option<u64> {
 }
 
 /// "1.5 TiB", "23 GiB", "96 MiB".
-pub fn human(bytes: u128) -> String {
+pub(crate) fn human(bytes: u128) -> String {
     const UNITS: [&str; 6] = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
     let mut value = bytes as f64;
     let mut unit = 0;

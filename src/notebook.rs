@@ -7,7 +7,7 @@ use crate::run::{Cut, RunConfig};
 use std::fmt::Write;
 
 /// A float as a Python literal that parses to the same double.
-pub fn py_float(v: f64) -> String {
+pub(crate) fn py_float(v: f64) -> String {
     format!("{v:?}")
 }
 
@@ -113,13 +113,13 @@ fn variables(names: &[&str]) -> Vec<String> {
 
 /// The data file a data run's twin reads, and its label column.
 #[derive(Clone, Debug)]
-pub struct DataTwin {
+pub(crate) struct DataTwin {
     pub file: String,
     pub label: Option<String>,
 }
 
 /// The twin as cells: (is_code, text). The script is the cells joined by blank lines.
-pub fn cells(
+pub(crate) fn cells(
     cfg: &RunConfig,
     data: Option<&DataTwin>,
     command: &str,
@@ -321,13 +321,13 @@ pub fn cells(
 }
 
 /// The twin as one Python script.
-pub fn script(cells: &[(bool, String)]) -> String {
+pub(crate) fn script(cells: &[(bool, String)]) -> String {
     let parts: Vec<&str> = cells.iter().map(|(_, text)| text.trim_end()).collect();
     parts.join("\n\n") + "\n"
 }
 
 /// The twin as a Jupyter notebook (nbformat 4): the comment header becomes a Markdown cell.
-pub fn ipynb(cells: &[(bool, String)]) -> String {
+pub(crate) fn ipynb(cells: &[(bool, String)]) -> String {
     let lines = |text: &str| -> Vec<String> {
         let text = text.trim_end();
         let mut v: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();

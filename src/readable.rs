@@ -3,7 +3,7 @@
 
 /// `v` as a person would write it: Rust's plain shortest form for magnitudes from 1e-5 to
 /// 1e16 (as Python's repr), else its scientific shortest form; both read back as `v`.
-pub fn number(v: f64) -> String {
+pub(crate) fn number(v: f64) -> String {
     if v == 0.0 || !v.is_finite() || (1e-5..1e16).contains(&v.abs()) {
         v.to_string()
     } else {

@@ -7,18 +7,18 @@ use crate::stats::quantile_sorted_descending;
 use serde::Serialize;
 
 /// Identifies a sweep document (`sweep --format json`).
-pub const SWEEP_FORMAT: &str = "anomaly-lab/sweep";
+pub(crate) const SWEEP_FORMAT: &str = "anomaly-lab/sweep";
 
 /// The cuts to try.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Cuts {
+pub(crate) enum Cuts {
     Quantiles(Vec<f64>),
     Thresholds(Vec<f64>),
 }
 
 /// One cut's numbers.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Row {
+pub(crate) struct Row {
     /// The quantile asked for; null for an absolute threshold.
     pub quantile: Option<f64>,
     pub threshold: f64,
@@ -29,7 +29,7 @@ pub struct Row {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RowDetection {
+pub(crate) struct RowDetection {
     pub precision: f64,
     pub recall: f64,
     pub f1: f64,
@@ -42,13 +42,13 @@ pub struct RowDetection {
 
 /// The population, sorted once: every score and the threats' scores, highest first.
 #[derive(Clone, Debug)]
-pub struct Sorted {
+pub(crate) struct Sorted {
     pub all: Vec<f64>,
     pub threats: Option<Vec<f64>>,
 }
 
 impl Sorted {
-    pub fn new(scores: &[f64], labels: Option<&[bool]>) -> Sorted {
+    pub(crate) fn new(scores: &[f64], labels: Option<&[bool]>) -> Sorted {
         match labels {
             Some(labels) => {
                 let (all, threats) = crate::detect::sorted_descending(scores, labels);
@@ -72,7 +72,7 @@ impl Sorted {
     }
 
     /// One row for a threshold (and the quantile it came from).
-    pub fn row(&self, quantile: Option<f64>, threshold: f64) -> Row {
+    pub(crate) fn row(&self, quantile: Option<f64>, threshold: f64) -> Row {
         let flagged = Self::at_or_above(&self.all, threshold);
         let detection = self.threats.as_ref().map(|threats| {
             let positives = threats.len() as u64;
@@ -100,7 +100,7 @@ impl Sorted {
     }
 
     /// Every cut's row, in the order given. A quantile's threshold is `np.quantile`'s.
-    pub fn rows(&self, cuts: &Cuts) -> Vec<Row> {
+    pub(crate) fn rows(&self, cuts: &Cuts) -> Vec<Row> {
         match cuts {
             Cuts::Quantiles(qs) => qs
                 .iter()
@@ -111,7 +111,7 @@ impl Sorted {
     }
 
     /// The threshold-free curves, where there are labels.
-    pub fn curves(&self) -> Option<Curves> {
+    pub(crate) fn curves(&self) -> Option<Curves> {
         let threats = self.threats.as_ref()?;
         let curve = Curve::from_sorted(&self.all, threats);
         Some(Curves {
@@ -125,7 +125,7 @@ impl Sorted {
 
 /// scikit-learn's curves and their areas.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Curves {
+pub(crate) struct Curves {
     pub pr_curve: PrCurve,
     pub roc_curve: RocCurve,
     pub average_precision: f64,
@@ -135,7 +135,11 @@ pub struct Curves {
 /// Parses `--quantiles`: a comma list (0.5,0.8,0.9) or start:stop:step (0.5:0.99:0.01,
 /// stop included when a step lands on it). Values are rounded to the decimals written, so
 /// 0.01 steps give 0.07, not 0.07000000000000001.
-pub fn parse_list(s: &str, what: &str, bounds: Option<(f64, f64)>) -> Result<Vec<f64>, String> {
+pub(crate) fn parse_list(
+    s: &str,
+    what: &str,
+    bounds: Option<(f64, f64)>,
+) -> Result<Vec<f64>, String> {
     let number = |t: &str| -> Result<f64, String> {
         let t = t.trim();
         let v: f64 = t.parse().map_err(|_| format!("{t:?} is not a number"))?;
