@@ -1,7 +1,7 @@
 //! The global allocator: the system's, except that an allocation the system refuses
 //! (memory exhausted, or a limit such as `ulimit -v` or a cgroup's `memory.max` reached)
 //! ends the run with a clear message, exit status 2 and no temporary files, instead of
-//! Rust's abort (exit 134). The up-front estimate ([`crate::memory`]) refuses most runs
+//! Rust's abort (exit 134). The up-front estimate (`crate::memory`) refuses most runs
 //! that cannot fit; this catches what it cannot foresee (a data file's size, a huge JSON).
 
 use std::alloc::{GlobalAlloc, Layout, System};

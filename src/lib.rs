@@ -1,8 +1,17 @@
 //! anomaly-lab: the Module 2 anomaly-detection lab as a library and a CLI.
 //!
-//! Computation ([`numpy`], [`stats`], [`run`], [`lab`]) is pure; [`report`] and [`plot`]
-//! render results to JSON and PNG bytes; [`cli`] and [`filesystem`] touch files and streams, and
-//! [`memory`] reads the kernel's accounts (`/proc`, `/sys`) to refuse runs that cannot fit.
+//! The public API is what tests, benchmarks and examples use:
+//! - pure computation: [`numpy`] (numpy-exact sampling), [`run`] (a run: generate, score,
+//!   cut, rank), [`stats`], [`detect`] (metrics against ground truth), [`lab`] (lab
+//!   files), [`compare`];
+//! - rendering to bytes: [`report`] (the run's JSON) and [`plot`] (PNG);
+//! - input: [`data`] reads telemetry exports (CSV, gzip);
+//! - the command line: [`cli`], with [`allocator`] (a failed allocation ends cleanly).
+//!
+//! Crate-internal: `filesystem` (the only writer of files), `memory` (reads `/proc` and
+//! `/sys` to refuse runs that cannot fit), `exit`, `error`, `json`, and the pieces of
+//! the commands (`sweep`, `explain`, `export`, `notebook`, `scale`, `readable`). The
+//! README's "Layout" table maps each concern to its file.
 //!
 //! ```
 //! use anomaly_lab::{lab::Lab, run::{RunConfig, simulate}};
