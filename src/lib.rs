@@ -43,3 +43,4 @@ pub mod run;
 pub(crate) mod scale;
 pub mod stats;
 pub(crate) mod sweep;
+pub(crate) mod threads;

@@ -150,10 +150,9 @@ pub(crate) const ADDRESS_SPACE: &str = "left under the address-space limit (ulim
 
 /// Address space each worker thread maps beyond what it uses, which counts against
 /// `ulimit -v`: glibc's per-thread malloc arena (64 MiB reserved) and its stack (8 MiB).
-/// Runs of at least [`THREADED_FROM`] cases use a worker per core.
+/// Runs of at least [`THREADED_FROM`] cases use [`crate::threads::count`] workers.
 pub(crate) fn thread_mapping() -> u64 {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get() as u64);
-    threads * (72 << 20)
+    crate::threads::count() as u64 * (72 << 20)
 }
 
 /// The size from which a run draws and sorts on several threads (and so maps more).

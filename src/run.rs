@@ -270,7 +270,7 @@ pub fn evaluate(
     }
     // Ranking needs no threshold, so on a large run it shares the time with the selection.
     let (threshold, top) = std::thread::scope(|scope| {
-        let top = (scores.len() >= PARALLEL_FROM)
+        let top = (scores.len() >= PARALLEL_FROM && crate::threads::count() > 1)
             .then(|| crate::allocator::spawn_scoped(scope, || stats::top_indices(scores, top_k)));
         let threshold = match cut {
             Cut::Quantile(q) => {
@@ -306,12 +306,12 @@ pub fn evaluate(
     })
 }
 
-/// Runs this large use both cores for folding and ranking; smaller ones stay on one.
+/// Runs this large fold and rank on several threads; smaller ones stay on one.
 const PARALLEL_FROM: usize = 1 << 17;
 
 /// Adds `weight * column` to the score, as numpy's left-to-right sum does. The first term
 /// is `w * x` itself: adding it to 0.0 would turn -0.0 into +0.0. Each element is
-/// independent, so a large column is folded in two halves at once.
+/// independent, so a large column is folded in parts, one a thread.
 pub fn fold(scores: &mut Array1<f64>, column: &[f64], weight: f64, first: bool) {
     let one = |s: &mut [f64], c: &[f64]| {
         if first {
@@ -322,13 +322,17 @@ pub fn fold(scores: &mut Array1<f64>, column: &[f64], weight: f64, first: bool) 
     };
     let scores = scores.as_slice_mut().expect("contiguous");
     let n = scores.len();
-    if n < PARALLEL_FROM {
+    let threads = crate::threads::count();
+    if n < PARALLEL_FROM || threads == 1 {
         return one(scores, column);
     }
-    let (s0, s1) = scores.split_at_mut(n / 2);
-    let (c0, c1) = column.split_at(n / 2);
+    let part = n.div_ceil(threads);
     std::thread::scope(|scope| {
-        crate::allocator::spawn_scoped(scope, || one(s1, c1));
+        let mut parts = scores.chunks_mut(part).zip(column.chunks(part));
+        let (s0, c0) = parts.next().expect("n > 0");
+        for (s, c) in parts {
+            crate::allocator::spawn_scoped(scope, move || one(s, c));
+        }
         one(s0, c0);
     });
 }

@@ -60,8 +60,8 @@ fn quantile_of_order(n: usize, nth: impl Fn(usize) -> f64, q: f64) -> f64 {
 /// Sorts finite doubles ascending by their bits (a radix sort, O(n)): -0.0 before +0.0,
 /// otherwise the order of `<`. Much faster than a comparison sort at millions of values.
 pub fn sort_ascending(values: &mut [f64]) {
-    // Large arrays: each core sorts half, then one merge pass.
-    if values.len() >= 1 << 20 {
+    // Large arrays: two threads sort a half each, then one merge pass.
+    if values.len() >= 1 << 20 && crate::threads::count() > 1 {
         let mid = values.len() / 2;
         let (a, b) = values.split_at_mut(mid);
         std::thread::scope(|scope| {

@@ -16,4 +16,5 @@ mod parsers;
 mod plot;
 mod promises;
 mod statistics;
+mod threads;
 mod workflow;

@@ -46,6 +46,10 @@ does not fit in memory."
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Threads for drawing, scoring and reading data [default: every core, at most 8];
+    /// any number gives the same output, bit for bit
+    #[arg(long, global = true, value_name = "N", value_parser = parse::threads)]
+    threads: Option<std::num::NonZeroUsize>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -155,6 +159,9 @@ fn parse_and_execute() -> Exit {
         }
     };
     crate::filesystem::install_interrupt_cleanup();
+    if let Some(n) = cli.threads {
+        crate::threads::set(n);
+    }
     let result = match cli.command {
         Command::Run(args) => run::execute(&args).map(|()| Exit::Success),
         Command::Compare(args) => compare::execute(&args).map(|()| Exit::Success),

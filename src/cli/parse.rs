@@ -188,6 +188,16 @@ pub(super) fn beta(s: &str) -> Result<BetaArg, String> {
     })
 }
 
+/// `--threads N`: a whole number from 1 to 1024.
+pub(crate) fn threads(s: &str) -> Result<std::num::NonZeroUsize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n @ 1..=1024) => Ok(std::num::NonZeroUsize::new(n).expect("n is at least 1")),
+        _ => Err(format!(
+            "{s:?} is not a thread count: use a whole number from 1 to 1024"
+        )),
+    }
+}
+
 /// `--precision N`: decimals, 0 to 17.
 pub(super) fn precision(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {

@@ -51,9 +51,7 @@ pub(super) fn par_rows<S: Send>(
     // The header: the first record, wherever it ends.
     let (layout, header_end) = source.layout(&pending, cols)?;
     pending.drain(..header_end);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
+    let workers = crate::threads::count();
     let (to_workers, from_reader) = mpsc::sync_channel::<Block>(workers * 2);
     let from_reader = Arc::new(Mutex::new(from_reader));
     let (to_collector, results) = mpsc::channel::<(usize, BlockResult<S>)>();

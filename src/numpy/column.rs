@@ -55,19 +55,12 @@ impl rand::TryRng for Counting {
 /// last one: the same values and the same final state as a plain loop of `sample`.
 pub fn fill<D: Distribution<f64> + Sync>(dist: &D, rng: &mut Pcg64, out: &mut [f64]) {
     let by_size = out.len() / MIN_CHUNK;
-    // Small columns never ask: the question reads cgroup files and costs tens of µs.
-    let chunks = if by_size < 2 { 1 } else { cores().min(by_size) };
+    let chunks = if by_size < 2 {
+        1
+    } else {
+        crate::threads::count().min(by_size)
+    };
     fill_chunked(dist, rng, out, chunks, 0);
-}
-
-/// The cores this process may use (at most 8), asked once.
-pub(super) fn cores() -> usize {
-    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CORES.get_or_init(|| {
-        std::thread::available_parallelism()
-            .map_or(1, |t| t.get())
-            .min(8)
-    })
 }
 
 /// How the chunks after the first were joined to the true stream.
@@ -90,7 +83,9 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
 ) -> Stitching {
     let mut stitching = Stitching::default();
     if chunks <= 1 {
-        out.iter_mut().for_each(|x| *x = dist.sample(rng));
+        let mut local = rng.clone();
+        out.iter_mut().for_each(|x| *x = dist.sample(&mut local));
+        *rng = local;
         return stitching;
     }
     let n = out.len();

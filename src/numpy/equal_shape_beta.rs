@@ -11,7 +11,7 @@
 //! speculative with its other pairing in the last third), then the last third the same way.
 
 use super::Gamma;
-use super::column::{Counting, MIN_CHUNK, WINDOW, cores, walk_to_meeting};
+use super::column::{Counting, MIN_CHUNK, WINDOW, walk_to_meeting};
 use rand::distr::Distribution;
 
 /// How the speculative thirds were joined (for tests).
@@ -25,7 +25,7 @@ pub struct PairStitching {
 /// Fills `out` with Beta(a, a) variates, where `gamma` is Gamma(a, 1), exactly as a loop of
 /// `ga / (ga + gb)` from `rng` would, and leaves `rng` after the last one.
 pub fn fill(gamma: &Gamma, rng: &mut super::Pcg64, out: &mut [f64]) {
-    let min_level = if cores() > 1 {
+    let min_level = if crate::threads::count() > 1 {
         3 * MIN_CHUNK
     } else {
         usize::MAX
