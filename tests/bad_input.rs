@@ -134,6 +134,43 @@ const CASES: &[(&[&str], i32, &str)] = &[
         2,
         "--seed",
     ),
+    (
+        &[
+            "compare",
+            "before.json",
+            "after.json",
+            "--color",
+            "sometimes",
+        ],
+        2,
+        "--color",
+    ),
+    (
+        &["run", "--lab", "kdd", "--data", "nothere.csv"],
+        1,
+        "nothere.csv",
+    ),
+    (
+        &["run", "--no-plot", "--export", "adir"],
+        1,
+        "(for example cases.csv)",
+    ),
+    (
+        &["run", "--no-plot", "--label", "attack"],
+        2,
+        "use it with --data",
+    ),
+    (&["run", "--no-plot", "--plot-x", "nosuch"], 2, "--plot-x"),
+    (
+        &["sweep", "--no-plot", "--quantiles", "2"],
+        2,
+        "outside [0, 1]",
+    ),
+    (
+        &["sweep", "--no-plot", "--thresholds", "x"],
+        2,
+        "--thresholds",
+    ),
     (&["run", "--threads", "0"], 2, "from 1 to 1024"),
     (&["run", "--threads", "1025"], 2, "from 1 to 1024"),
     (&["run", "--threads", "two"], 2, "--threads"),
@@ -431,12 +468,29 @@ fn every_bad_input_is_refused_cleanly() {
 
 #[test]
 fn the_table_covers_every_flag_of_every_command() {
-    let compare_flags = ["--format", "--precision", "--reflection", "--force"];
-    let flags = crate::common::RUN_FLAGS.iter().chain(&compare_flags);
-    for flag in flags {
-        assert!(
-            CASES.iter().any(|(args, _, _)| args.contains(flag)),
-            "{flag} has no bad-input case"
-        );
+    // Every option that takes a value, of every command, read from the CLI's definition.
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, flags: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let takes_value = arg.get_action().takes_values();
+            if let (Some(long), true) = (arg.get_long(), takes_value) {
+                flags.push(format!("--{long}"));
+            }
+        }
+        cmd.get_subcommands().for_each(|sub| walk(sub, flags));
     }
+    let mut flags = Vec::new();
+    walk(&anomaly_lab::cli::Cli::command(), &mut flags);
+    flags.sort();
+    flags.dedup();
+    assert!(flags.contains(&"--seed".to_string()) && flags.contains(&"--threads".to_string()));
+    let missing: Vec<&String> = flags
+        .iter()
+        .filter(|flag| {
+            !CASES
+                .iter()
+                .any(|(args, _, _)| args.contains(&flag.as_str()))
+        })
+        .collect();
+    assert!(missing.is_empty(), "no bad-input case for {missing:?}");
 }

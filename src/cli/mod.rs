@@ -48,7 +48,7 @@ pub struct Cli {
     command: Command,
     /// Threads for drawing, scoring and reading data [default: every core, at most 8];
     /// any number gives the same output, bit for bit
-    #[arg(long, global = true, value_name = "N", value_parser = parse::threads)]
+    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true, value_parser = parse::threads)]
     threads: Option<std::num::NonZeroUsize>,
 }
 

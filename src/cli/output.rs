@@ -57,7 +57,11 @@ impl Output {
                     _ => "choose another path or remove it",
                 }
             }
-            Some(OutputError::Directory(_)) => "for example plot.png",
+            Some(OutputError::Directory(_)) => match self.flag {
+                "--export" => "for example cases.csv",
+                "--reflection" => "for example reflection.json",
+                _ => "for example plot.png",
+            },
             Some(_) => "choose another path",
             None => return err.context(self.flag),
         };

@@ -1,5 +1,5 @@
-//! Shared helpers for the integration tests: fixture loading, bit-pattern decoding, the
-//! labs, the run flags and PNG checks.
+//! Shared helpers for the integration tests: the binary to run (`anomaly_lab`), fixture
+//! loading, bit-pattern decoding, the labs, the run flags and PNG checks.
 #![allow(dead_code)]
 
 use anomaly_lab::lab::{InputDistribution, Lab};
@@ -15,8 +15,8 @@ pub(crate) fn anomaly_lab(dir: &Path) -> assert_cmd::Command {
     c
 }
 
-/// Every flag of `anomaly-lab run`.
-pub(crate) const RUN_FLAGS: [&str; 11] = [
+/// Every flag of `anomaly-lab run`, as the README documents them (`--threads` is global).
+pub(crate) const RUN_FLAGS: [&str; 17] = [
     "--seed",
     "--n",
     "--quantile",
@@ -28,6 +28,12 @@ pub(crate) const RUN_FLAGS: [&str; 11] = [
     "--plot",
     "--no-plot",
     "--lab",
+    "--data",
+    "--label",
+    "--plot-x",
+    "--decorate",
+    "--export",
+    "--threads",
 ];
 
 pub(crate) fn fixture<T: for<'de> Deserialize<'de>>(name: &str) -> Vec<T> {
