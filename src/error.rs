@@ -1,4 +1,5 @@
-//! Typed errors. Usage errors (bad flags, bad values) exit 2; everything else exits 1.
+//! Typed errors. Usage errors (bad flags, bad values) exit 2; everything else exits 1
+//! (see `crate::exit`).
 
 use thiserror::Error;
 

@@ -2,7 +2,7 @@
 
 /// How the process ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     /// The command did what was asked.
     Success = 0,
     /// A runtime error, or a check (`reflect check`, `lab check`) that found problems.
@@ -16,7 +16,7 @@ pub enum Exit {
 
 impl Exit {
     /// The status as `exit(2)` takes it.
-    pub const fn code(self) -> i32 {
+    pub(crate) const fn code(self) -> i32 {
         self as i32
     }
 }

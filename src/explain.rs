@@ -182,7 +182,7 @@ impl Counter {
     }
 }
 
-/// Counts streamed rows for every feature (see [`Explainer::count_rows`]).
+/// Counts streamed rows for every feature (see `Explainer::count_rows`).
 #[derive(Debug)]
 pub struct RowCounter {
     counters: Vec<Counter>,

@@ -1,17 +1,20 @@
 //! anomaly-lab: the Module 2 anomaly-detection lab as a library and a CLI.
 //!
-//! The public API is what tests, benchmarks and examples use:
+//! The public API is what tests, benchmarks, examples and the fuzz targets use:
 //! - pure computation: [`numpy`] (numpy-exact sampling), [`run`] (a run: generate, score,
 //!   cut, rank), [`stats`], [`detect`] (metrics against ground truth), [`lab`] (lab
 //!   files), [`compare`];
-//! - rendering to bytes: [`report`] (the run's JSON) and [`plot`] (PNG);
+//! - rendering to bytes: [`report`] (the run's JSON), [`reflection`], [`explain`] (the
+//!   top cases' explanations) and [`plot`] (PNG);
+//! - the types those return: [`error`] (lab errors), [`scale`] (fitted scales);
 //! - input: [`data`] reads telemetry exports (CSV, gzip);
 //! - the command line: [`cli`], with [`allocator`] (a failed allocation ends cleanly).
 //!
 //! Crate-internal: `filesystem` (the only writer of files), `memory` (reads `/proc` and
-//! `/sys` to refuse runs that cannot fit), `exit`, `error`, `json`, and the pieces of
-//! the commands (`sweep`, `explain`, `export`, `notebook`, `scale`, `readable`). The
-//! README's "Layout" table maps each concern to its file.
+//! `/sys` to refuse runs that cannot fit), `threads` (`--threads`), `exit`, `json`,
+//! `fault` (the fault tests' failure point), and the pieces of the commands (`sweep`,
+//! `export`, `notebook`, `readable`). The README's "Layout" table maps each concern to
+//! its file.
 //!
 //! ```
 //! use anomaly_lab::{lab::Lab, run::{RunConfig, simulate}};
@@ -24,9 +27,9 @@ pub mod cli;
 pub mod compare;
 pub mod data;
 pub mod detect;
-pub(crate) mod error;
+pub mod error;
 pub(crate) mod exit;
-pub(crate) mod explain;
+pub mod explain;
 pub(crate) mod export;
 mod fault;
 pub(crate) mod filesystem;
@@ -40,7 +43,7 @@ pub(crate) mod readable;
 pub mod reflection;
 pub mod report;
 pub mod run;
-pub(crate) mod scale;
+pub mod scale;
 pub mod stats;
 pub(crate) mod sweep;
 pub(crate) mod threads;

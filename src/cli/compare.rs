@@ -1,5 +1,5 @@
-//! `anomaly-lab compare` and `anomaly-lab reflect check`: read run files, compare, render,
-//! write the reflection.
+//! `anomaly-lab compare`: read two run files, compare them, render the comparison, and
+//! write the reflection template (`reflect check` is in `reflect.rs`).
 
 use super::output::{self, Output};
 use super::parse;

@@ -5,7 +5,7 @@
 use super::recompute::{gives_back, rebuild};
 use super::run::compute;
 use crate::compare::Comparison;
-use crate::plot::{self, Moved, PlotInput};
+use crate::plot::{self, PlotInput, PriorityMoves};
 use crate::report::RunReport;
 use anyhow::{Result, bail};
 use std::path::Path;
@@ -49,7 +49,7 @@ pub(super) fn picture(
         title: &computed.cfg.lab.title,
         subtitle: (!subtitle.is_empty()).then_some(subtitle.as_str()),
         threshold_line: Some(out.threshold),
-        moved: Some(Moved {
+        moved: Some(PriorityMoves {
             entered: &moved.entered,
             left: &moved.left,
         }),

@@ -1,5 +1,6 @@
 //! The command line: argument definitions, dispatch, and the error-to-exit-code policy
-//! (0 success, 1 runtime error, 2 usage error).
+//! (`crate::exit`: 0 success, 1 runtime error, 2 usage error; an interrupt's 130 and an
+//! allocation failure's 2 are set where they happen, in `filesystem` and `allocator`).
 
 /// Writes a line to standard error, best-effort: a message that cannot be shown (stderr
 /// closed, or on a full device) must never become a panic or change the exit status.

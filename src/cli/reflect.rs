@@ -152,8 +152,9 @@ fn judge(path: &Path, lab_file: Option<&Path>) -> Result<Verdict> {
              `compare --reflection`"
         );
     }
-    if doc.get("format_version").and_then(Value::as_u64) != Some(1) {
-        bail!("{name} is not format version 1; this anomaly-lab reads version 1");
+    let version = crate::json::FORMAT_VERSION;
+    if doc.get("format_version").and_then(Value::as_u64) != Some(u64::from(version)) {
+        bail!("{name} is not format version {version}; this anomaly-lab reads version {version}");
     }
     // A reflection names its lab at the top and in both runs; a run output in its params.
     let lab_id = doc

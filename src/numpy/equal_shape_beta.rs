@@ -1,4 +1,4 @@
-//! Beta(a, a) columns (a > 1) on two cores.
+//! Beta(a, a) columns (a > 1) on two threads.
 //!
 //! Such a variate is `ga / (ga + gb)` with both gammas drawn the same way, so a speculative
 //! parse that starts one gamma out of step with the true one stays out of step forever: it
@@ -16,7 +16,7 @@ use rand::distr::Distribution;
 
 /// How the speculative thirds were joined (for tests).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct PairStitching {
+pub(crate) struct PairStitching {
     pub same_pairing: usize,
     pub other_pairing: usize,
     pub serial: usize,
@@ -34,7 +34,7 @@ pub fn fill(gamma: &Gamma, rng: &mut super::Pcg64, out: &mut [f64]) {
 }
 
 /// [`fill`] with the smallest region split in thirds and a deliberate guess error (tests).
-pub fn fill_levels(
+pub(crate) fn fill_levels(
     gamma: &Gamma,
     rng: &mut super::Pcg64,
     mut out: &mut [f64],

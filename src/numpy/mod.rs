@@ -14,7 +14,7 @@ mod ziggurat;
 
 pub use dist::{Beta, Gamma, Lognormal, Normal, StandardExponential, StandardNormal, Uniform};
 pub use params::ParamError;
-pub use seed::{Pcg64, default_rng, pcg64_state};
+pub use seed::{Pcg64, default_rng};
 
 use rand::Rng;
 

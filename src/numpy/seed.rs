@@ -17,7 +17,7 @@ const POOL_SIZE: usize = 4;
 ///
 /// A u128 seed has at most four u32 entropy words, so the pool absorbs all of them
 /// and the "extra entropy" mixing numpy does past the fourth word never applies.
-pub fn pcg64_state(seed: u128) -> [u64; 4] {
+pub(crate) fn pcg64_state(seed: u128) -> [u64; 4] {
     // Least significant word first, without high zero words; seed 0 is `[0]`.
     let mut entropy = [0u32; POOL_SIZE];
     let mut x = seed;

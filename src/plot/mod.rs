@@ -57,12 +57,12 @@ pub struct PlotInput<'a> {
     /// Draw the threshold as a dashed line, with a legend.
     pub threshold_line: Option<f64>,
     /// Cases that entered and left the priority set in a comparison, to be marked.
-    pub moved: Option<Moved<'a>>,
+    pub moved: Option<PriorityMoves<'a>>,
 }
 
 /// The cases a change moved, for `compare --plot` (ascending indices).
 #[derive(Debug, Clone, Copy)]
-pub struct Moved<'a> {
+pub struct PriorityMoves<'a> {
     pub entered: &'a [usize],
     pub left: &'a [usize],
 }
@@ -186,7 +186,7 @@ fn moved_legend(
     canvas: &mut Canvas,
     f: &Frame,
     clip: (f64, f64, f64, f64),
-    m: Moved,
+    m: PriorityMoves,
     threats: bool,
 ) {
     let em = 8.0 * PT;

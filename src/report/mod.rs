@@ -275,13 +275,14 @@ impl RunReport {
         }
     }
 
-    /// Pretty JSON with a trailing newline, the form `run` prints.
-    /// Writes [`RunReport::to_json`]'s text to `w` without building it in memory.
+    /// Writes [`RunReport::to_json`]'s text to `w` without building it in memory (the
+    /// same form as `crate::json::pretty`, streamed).
     pub fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
         serde_json::to_writer_pretty(&mut *w, self)?;
         w.write_all(b"\n")
     }
 
+    /// Pretty JSON with a trailing newline, the form `run` prints.
     pub fn to_json(&self) -> String {
         crate::json::pretty(self)
     }
