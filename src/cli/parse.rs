@@ -178,7 +178,7 @@ pub(super) fn beta(s: &str) -> Result<BetaArg, String> {
         .ok_or_else(|| format!("{params:?} is not two shape parameters A,B (e.g. 3,3)"))?;
     let shape = |name: &'static str, v: &str| -> Result<f64, String> {
         let x = number(v).map_err(|e| format!("{name}: {e}"))?;
-        crate::numpy::params::positive(name, x)
+        crate::numpy::param_rules::positive(name, x)
             .map_err(|_| format!("{name} is {x}; beta shape parameters must be greater than 0"))
     };
     Ok(BetaArg {

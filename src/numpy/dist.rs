@@ -8,7 +8,7 @@
 //! through memory on every draw, which measured about twice as slow.
 
 use super::next_double;
-use super::params::{ParamError, non_negative, positive, range};
+use super::param_rules::{ParamError, non_negative, positive, range};
 use super::ziggurat::{standard_exponential, standard_normal};
 use rand::Rng;
 use rand::distr::Distribution;
@@ -147,7 +147,7 @@ impl Normal {
     /// Normal(mean, sd) for a finite mean and sd 0 or more (numpy's `loc`, `scale`).
     pub fn new(mean: f64, sd: f64) -> Result<Self, ParamError> {
         Ok(Self {
-            loc: super::params::finite("mean", mean)?,
+            loc: super::param_rules::finite("mean", mean)?,
             scale: non_negative("sd", sd)?,
         })
     }
@@ -157,7 +157,7 @@ impl Lognormal {
     /// Lognormal(mean, sigma) of the underlying normal, for a finite mean and sigma 0 or
     /// more.
     pub fn new(mean: f64, sigma: f64) -> Result<Self, ParamError> {
-        super::params::finite("mean", mean)?;
+        super::param_rules::finite("mean", mean)?;
         non_negative("sigma", sigma)?;
         Ok(Self {
             normal: Normal::new(mean, sigma)?,

@@ -7,13 +7,13 @@
 pub mod column;
 pub mod dist;
 pub mod equal_shape_beta;
-pub mod params;
+pub mod param_rules;
 pub mod reduce;
 mod seed;
 mod ziggurat;
 
 pub use dist::{Beta, Gamma, Lognormal, Normal, StandardExponential, StandardNormal, Uniform};
-pub use params::ParamError;
+pub use param_rules::ParamError;
 pub use seed::{Pcg64, default_rng};
 
 use rand::Rng;

@@ -1,6 +1,7 @@
 //! What each sampler accepts: the one place the rules for distribution parameters live.
 //! The samplers' constructors apply them; lab files and flags are checked by building the
-//! sampler.
+//! sampler. (A lab adds one policy of its own on top: no lognormal whose values overflow,
+//! in `lab::InputDistribution::check`.)
 
 /// A parameter a sampler cannot take, named as numpy names it (`a`, `scale`, `high`, ...).
 #[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
