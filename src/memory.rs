@@ -150,9 +150,9 @@ pub(crate) const ADDRESS_SPACE: &str = "left under the address-space limit (ulim
 
 /// Address space each worker thread maps beyond what it uses, which counts against
 /// `ulimit -v`: glibc's per-thread malloc arena (64 MiB reserved) and its stack (8 MiB).
-/// Runs of at least [`THREADED_FROM`] cases use [`crate::threads::count`] workers.
-pub(crate) fn thread_mapping() -> u64 {
-    crate::threads::count() as u64 * (72 << 20)
+/// A run of `n` cases uses at most [`crate::threads::for_items`] of them.
+pub(crate) fn thread_mapping(n: usize) -> u64 {
+    crate::threads::for_items(n) as u64 * (72 << 20)
 }
 
 /// The size from which a run draws and sorts on several threads (and so maps more).

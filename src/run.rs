@@ -322,7 +322,7 @@ pub fn fold(scores: &mut Array1<f64>, column: &[f64], weight: f64, first: bool) 
     };
     let scores = scores.as_slice_mut().expect("contiguous");
     let n = scores.len();
-    let threads = crate::threads::count();
+    let threads = crate::threads::for_items(n);
     if n < PARALLEL_FROM || threads == 1 {
         return one(scores, column);
     }

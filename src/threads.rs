@@ -1,5 +1,5 @@
-//! How many threads the computation may use: every core this process may run on (at most
-//! [`AUTO_LIMIT`]), or what `--threads` says. The count changes only the speed: every
+//! How many threads the computation may use: every core this process may run on (its
+//! affinity and cgroup quota; at most [`AUTO_LIMIT`]), or what `--threads` says. The count changes only the speed: every
 //! parallel step (drawing a column, folding, ranking, sorting, reading a CSV) gives the
 //! same bits on any number of threads.
 
@@ -25,6 +25,16 @@ pub(crate) fn count() -> usize {
         0 => cores(),
         n => n,
     }
+}
+
+/// Each thread of a parallel step over items (drawing a column, folding scores) gets at
+/// least this many: below it, starting a thread costs more than it saves.
+pub(crate) const MIN_SHARE: usize = 1 << 16;
+
+/// Threads for a step over `items` items: at most [`count`], each with at least
+/// [`MIN_SHARE`] items, and at least one.
+pub(crate) fn for_items(items: usize) -> usize {
+    count().min(items / MIN_SHARE).max(1)
 }
 
 /// The cores this process may use (at most [`AUTO_LIMIT`]), asked once: the question

@@ -282,6 +282,11 @@ fn memory_refusals_respect_the_address_space_limit_and_the_top_list() {
     // Within the limit, the same kind of run goes through.
     let out = limited(d, 600 << 20, &["run", "--no-plot", "--n", "1000000"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Threads are reserved only as the run will start them: a run too small to split
+    // starts none, however many --threads allows.
+    let small = ["--threads", "64", "run", "--no-plot", "--n", "70000"];
+    let out = limited(d, 1000 << 20, &small);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
 #[test]

@@ -78,3 +78,16 @@ fn data_runs_are_the_same_on_any_number_of_threads() {
         "10",
     ]);
 }
+
+#[test]
+fn every_manual_page_documents_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    for page in [None, Some("run"), Some("sweep")] {
+        let mut cmd = anomaly_lab(dir.path());
+        cmd.arg("man").args(page);
+        let out = cmd.output().expect("runs");
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("threads"), "man {page:?} lacks --threads");
+    }
+}

@@ -47,8 +47,8 @@ does not fit in memory."
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// Threads for drawing, scoring and reading data [default: every core, at most 8];
-    /// any number gives the same output, bit for bit
+    /// Threads for drawing, scoring and reading data [default: the cores this process may
+    /// use, at most 8]; any number gives the same output, bit for bit
     #[arg(long, global = true, value_name = "N", allow_negative_numbers = true, value_parser = parse::threads)]
     threads: Option<std::num::NonZeroUsize>,
 }
@@ -214,7 +214,9 @@ fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
 /// tool's, or one command's (`anomaly-lab-run`, which the tool's page refers to).
 fn man(command: Option<&str>) -> anyhow::Result<()> {
     use clap::CommandFactory;
-    let cli = Cli::command();
+    let mut cli = Cli::command();
+    // Building propagates the global options (--threads) into each command's page.
+    cli.build();
     let page_of = match command {
         None => cli,
         Some(name) => {

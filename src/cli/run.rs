@@ -384,7 +384,7 @@ pub(super) fn check_memory(need: &memory::Footprint, origin: NOrigin) -> Result<
     let limit = memory::available().map(|(have, which)| {
         // Worker threads' arenas and stacks count against an address-space limit only.
         if which == memory::ADDRESS_SPACE && need.n >= memory::THREADED_FROM {
-            (have.saturating_sub(memory::thread_mapping()), which)
+            (have.saturating_sub(memory::thread_mapping(need.n)), which)
         } else {
             (have, which)
         }

@@ -51,7 +51,9 @@ pub(super) fn par_rows<S: Send>(
     // The header: the first record, wherever it ends.
     let (layout, header_end) = source.layout(&pending, cols)?;
     pending.drain(..header_end);
-    let workers = crate::threads::count();
+    // One reader (this thread) feeds the parsers; past 16 it is the limit, and each parser
+    // holds a block in memory.
+    let workers = crate::threads::count().min(16);
     let (to_workers, from_reader) = mpsc::sync_channel::<Block>(workers * 2);
     let from_reader = Arc::new(Mutex::new(from_reader));
     let (to_collector, results) = mpsc::channel::<(usize, BlockResult<S>)>();

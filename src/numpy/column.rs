@@ -15,7 +15,7 @@ use rand::distr::Distribution;
 use std::convert::Infallible;
 
 /// Below this many variates per chunk, threads cost more than they save.
-pub(super) const MIN_CHUNK: usize = 1 << 16;
+pub(super) const MIN_CHUNK: usize = crate::threads::MIN_SHARE;
 /// How many starting positions a speculative chunk records, and how many variates the true
 /// parse may walk looking for one of them. Resynchronisation itself takes tens of
 /// variates; the window must also cover the error of the guessed start (see `fill_chunked`).
@@ -54,13 +54,7 @@ impl rand::TryRng for Counting {
 /// Fills `out` with consecutive variates of `dist` from `rng`, leaving `rng` just past the
 /// last one: the same values and the same final state as a plain loop of `sample`.
 pub fn fill<D: Distribution<f64> + Sync>(dist: &D, rng: &mut Pcg64, out: &mut [f64]) {
-    let by_size = out.len() / MIN_CHUNK;
-    let chunks = if by_size < 2 {
-        1
-    } else {
-        crate::threads::count().min(by_size)
-    };
-    fill_chunked(dist, rng, out, chunks, 0);
+    fill_chunked(dist, rng, out, crate::threads::for_items(out.len()), 0);
 }
 
 /// How the chunks after the first were joined to the true stream.

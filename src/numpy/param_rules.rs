@@ -3,7 +3,7 @@
 //! sampler. (A lab adds one policy of its own on top: no lognormal whose values overflow,
 //! in `lab::InputDistribution::check`.)
 
-/// A parameter a sampler cannot take, named as numpy names it (`a`, `scale`, `high`, ...).
+/// A parameter a sampler cannot take, named as the lab format names it (`a`, `sd`, `high`, ...).
 #[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
 pub enum ParamError {
     #[error("{name} must be a finite number, got {value}")]
