@@ -47,9 +47,8 @@ pub(super) fn apply(lab: &mut Lab, beta: &[BetaArg], dist: &[DistArg]) -> Result
             return Err(UsageError::new(
                 flag,
                 format!(
-                    "feature {name} is not beta-distributed in this lab (it is {}); change it \
+                    "feature {name} is not beta-distributed in this lab (it is {old}); change it \
                      with --dist {name}=KIND:P1,P2, e.g. --dist {name}={}",
-                    crate::compare::describe(&old),
                     as_flag(&old)
                 ),
             ));

@@ -4,8 +4,8 @@
 mod params;
 pub mod render;
 
+pub use params::changes_from_lab;
 use params::param_changes;
-pub use params::{changes_from_lab, describe};
 
 use crate::report::{Ordered, RunReport};
 use serde::Serialize;

@@ -2,7 +2,6 @@
 //! two such lists.
 
 use super::ParamChange;
-use crate::lab::InputDistribution;
 use crate::readable::number;
 use crate::report::{Params, RunReport};
 use serde_json::Value;
@@ -111,7 +110,7 @@ fn flatten_params(p: &Params) -> Vec<(String, Value, String)> {
     ] {
         for (name, d) in &list.0 {
             let value = serde_json::to_value(d).unwrap_or(Value::Null);
-            push(format!("{prefix}.{name}"), value, describe(d));
+            push(format!("{prefix}.{name}"), value, d.to_string());
         }
     }
     push(
@@ -120,10 +119,4 @@ fn flatten_params(p: &Params) -> Vec<(String, Value, String)> {
         p.tool_version.clone(),
     );
     out
-}
-
-/// "beta(2, 4)", the way a student would write it.
-pub fn describe(d: &InputDistribution) -> String {
-    let (kind, p1, p2) = d.parts();
-    format!("{kind}({}, {})", number(p1), number(p2))
 }

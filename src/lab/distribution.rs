@@ -48,6 +48,15 @@ impl Scale {
     }
 }
 
+/// "beta(2, 4)", the way a student would write it.
+impl std::fmt::Display for InputDistribution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (kind, p1, p2) = self.parts();
+        let number = crate::readable::number;
+        write!(f, "{kind}({}, {})", number(p1), number(p2))
+    }
+}
+
 impl InputDistribution {
     /// Its kind as the lab format names it, and its two parameters in numpy's order.
     pub fn parts(&self) -> (&'static str, f64, f64) {
