@@ -41,14 +41,7 @@ const FEATURE: [&str; 5] = ["name", "weight", "scale", "distribution", "threat"]
 
 /// A distribution kind's parameter names, as lab/FORMAT.md lists them.
 fn parameters(kind: &str) -> Option<[&'static str; 2]> {
-    Some(match kind {
-        "beta" => ["a", "b"],
-        "uniform" => ["low", "high"],
-        "normal" => ["mean", "sd"],
-        "gamma" => ["shape", "scale"],
-        "lognormal" => ["mean", "sigma"],
-        _ => return None,
-    })
+    crate::lab::InputDistribution::parameter_names(kind)
 }
 
 struct Finder<'t> {

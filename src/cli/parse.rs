@@ -132,15 +132,20 @@ pub(super) fn weights(s: &str) -> Result<WeightsArg, String> {
 /// `--dist FEATURE=KIND:P1,P2`: any of the lab format's distributions, its two parameters
 /// in the order numpy takes them; checked as a lab file's would be.
 pub(super) fn dist(s: &str) -> Result<DistArg, String> {
-    use crate::lab::InputDistribution;
-    const KINDS: &str = "beta:A,B, uniform:LOW,HIGH, normal:MEAN,SD, gamma:SHAPE,SCALE or \
-                         lognormal:MEAN,SIGMA";
+    use crate::lab::{InputDistribution, KINDS};
+    // "beta:A,B, uniform:LOW,HIGH, ... or lognormal:MEAN,SIGMA"
+    let forms: Vec<String> = KINDS
+        .iter()
+        .map(|(kind, [p1, p2])| format!("{kind}:{},{}", p1.to_uppercase(), p2.to_uppercase()))
+        .collect();
+    let (last, rest) = forms.split_last().expect("there are kinds");
+    let kinds = format!("{} or {last}", rest.join(", "));
     let (feature, spec) = s.split_once('=').ok_or_else(|| {
         format!("{s:?} is not FEATURE=KIND:P1,P2 (e.g. login_velocity=gamma:3,1.5)")
     })?;
     let (kind, params) = spec
         .split_once(':')
-        .ok_or_else(|| format!("{spec:?} is not KIND:P1,P2; KIND:P1,P2 is one of {KINDS}"))?;
+        .ok_or_else(|| format!("{spec:?} is not KIND:P1,P2; KIND:P1,P2 is one of {kinds}"))?;
     let (p1, p2) = params
         .split_once(',')
         .ok_or_else(|| format!("{params:?} is not two parameters P1,P2"))?;
@@ -148,20 +153,9 @@ pub(super) fn dist(s: &str) -> Result<DistArg, String> {
         number(p1).map_err(|e| format!("P1: {e}"))?,
         number(p2).map_err(|e| format!("P2: {e}"))?,
     );
-    let distribution = match kind.trim() {
-        "beta" => InputDistribution::Beta { a: p1, b: p2 },
-        "uniform" => InputDistribution::Uniform { low: p1, high: p2 },
-        "normal" => InputDistribution::Normal { mean: p1, sd: p2 },
-        "gamma" => InputDistribution::Gamma {
-            shape: p1,
-            scale: p2,
-        },
-        "lognormal" => InputDistribution::Lognormal {
-            mean: p1,
-            sigma: p2,
-        },
-        other => return Err(format!("{other:?} is not a distribution; use {KINDS}")),
-    };
+    let kind = kind.trim();
+    let distribution = InputDistribution::from_parts(kind, p1, p2)
+        .ok_or_else(|| format!("{kind:?} is not a distribution; use {kinds}"))?;
     distribution.check()?;
     Ok(DistArg {
         feature: feature.trim().to_string(),

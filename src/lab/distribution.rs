@@ -57,7 +57,44 @@ impl std::fmt::Display for InputDistribution {
     }
 }
 
+/// Every kind with its two parameters' names in numpy's order, as lab files write them
+/// (`lab/FORMAT.md`); the enum's serde names are checked against this by a test.
+pub const KINDS: [(&str, [&str; 2]); 5] = [
+    ("beta", ["a", "b"]),
+    ("uniform", ["low", "high"]),
+    ("normal", ["mean", "sd"]),
+    ("gamma", ["shape", "scale"]),
+    ("lognormal", ["mean", "sigma"]),
+];
+
 impl InputDistribution {
+    /// The distribution of `kind` with parameters `p1`, `p2` in numpy's order (unchecked);
+    /// None for a kind not in [`KINDS`].
+    pub fn from_parts(kind: &str, p1: f64, p2: f64) -> Option<InputDistribution> {
+        Some(match kind {
+            "beta" => InputDistribution::Beta { a: p1, b: p2 },
+            "uniform" => InputDistribution::Uniform { low: p1, high: p2 },
+            "normal" => InputDistribution::Normal { mean: p1, sd: p2 },
+            "gamma" => InputDistribution::Gamma {
+                shape: p1,
+                scale: p2,
+            },
+            "lognormal" => InputDistribution::Lognormal {
+                mean: p1,
+                sigma: p2,
+            },
+            _ => return None,
+        })
+    }
+
+    /// The names of `kind`'s two parameters, as lab files write them.
+    pub fn parameter_names(kind: &str) -> Option<[&'static str; 2]> {
+        KINDS
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, names)| *names)
+    }
+
     /// Its kind as the lab format names it, and its two parameters in numpy's order.
     pub fn parts(&self) -> (&'static str, f64, f64) {
         match *self {
@@ -114,5 +151,26 @@ impl InputDistribution {
                 format!("rng.lognormal({}, {}, size={size})", p(mean), p(sigma))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_match_the_lab_format_both_ways() {
+        for (kind, names) in KINDS {
+            let d = InputDistribution::from_parts(kind, 1.0, 2.0).expect("a listed kind");
+            assert_eq!(d.parts(), (kind, 1.0, 2.0));
+            // The serde form, which lab files use, names the same fields.
+            let json = serde_json::to_value(d).unwrap();
+            assert_eq!(json["kind"], kind);
+            assert_eq!(
+                (json[names[0]].as_f64(), json[names[1]].as_f64()),
+                (Some(1.0), Some(2.0))
+            );
+        }
+        assert_eq!(InputDistribution::from_parts("poisson", 1.0, 2.0), None);
     }
 }
