@@ -307,7 +307,7 @@ fn reflect_check_verifies_the_facts_and_checks_a_folder() {
 }
 
 #[test]
-fn reflect_show_prints_a_hand_in_with_the_comparison() {
+fn reflect_set_show_prints_a_hand_in_with_the_comparison() {
     let dir = reflection_dir();
     let d = dir.path();
     run(

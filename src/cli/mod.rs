@@ -22,7 +22,7 @@ mod parse;
 mod recompute;
 mod redraw;
 mod reflect;
-mod reflect_show;
+mod reflect_set_show;
 mod resolve;
 mod run;
 mod sweep;
@@ -128,10 +128,10 @@ enum ReflectCommand {
     Check(reflect::CheckArgs),
     /// Fill in one field, e.g. `reflect set reflection.json interpretation "..."`; the
     /// rest of the file is kept byte for byte
-    Set(reflect_show::SetArgs),
+    Set(reflect_set_show::SetArgs),
     /// Print a reflection to hand in: the comparison's tables and every answer, as
     /// Markdown (or text)
-    Show(reflect_show::ShowArgs),
+    Show(reflect_set_show::ShowArgs),
 }
 
 /// Parses the arguments, runs the command and maps failures to exit codes.
@@ -168,10 +168,10 @@ fn parse_and_execute() -> Exit {
         Command::Compare(args) => compare::execute(&args).map(|()| Exit::Success),
         Command::Reflect(ReflectCommand::Check(args)) => reflect::check(&args),
         Command::Reflect(ReflectCommand::Set(args)) => {
-            reflect_show::set(&args).map(|()| Exit::Success)
+            reflect_set_show::set(&args).map(|()| Exit::Success)
         }
         Command::Reflect(ReflectCommand::Show(args)) => {
-            reflect_show::show(&args).map(|()| Exit::Success)
+            reflect_set_show::show(&args).map(|()| Exit::Success)
         }
         Command::Notebook(args) => notebook::execute(&args).map(|()| Exit::Success),
         Command::Labs => notebook::labs().map(|()| Exit::Success),

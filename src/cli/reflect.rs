@@ -225,7 +225,7 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit> {
                     String::new(),
                 ]
             }));
-            super::reflect_show::table(&rows, format == CheckFormat::Csv)
+            super::reflect_set_show::table(&rows, format == CheckFormat::Csv)
         }
     };
     filesystem::print_stdout(&text)?;
