@@ -169,6 +169,13 @@ fn colour_wanted(choice: ColorChoice) -> bool {
     }
 }
 
+/// Reads a JSON document: its name for messages, its text and its parsed value.
+pub(super) fn read_json(path: &Path) -> Result<(String, String, serde_json::Value)> {
+    let (name, text) = read_text(path)?;
+    let doc = serde_json::from_str(&text).with_context(|| format!("{name} is not valid JSON"))?;
+    Ok((name, text, doc))
+}
+
 pub(super) fn read_text(path: &Path) -> Result<(String, String)> {
     let limit = filesystem::DOCUMENT_LIMIT;
     if is_stdin(path) {

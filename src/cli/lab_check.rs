@@ -39,11 +39,6 @@ const LABELS: [&str; 2] = ["name", "prevalence"];
 const DATA: [&str; 1] = ["file"];
 const FEATURE: [&str; 5] = ["name", "weight", "scale", "distribution", "threat"];
 
-/// A distribution kind's parameter names, as lab/FORMAT.md lists them.
-fn parameters(kind: &str) -> Option<[&'static str; 2]> {
-    crate::lab::InputDistribution::parameter_names(kind)
-}
-
 struct Finder<'t> {
     text: &'t str,
     found: Vec<((usize, usize), String)>,
@@ -153,24 +148,31 @@ impl Finder<'_> {
             return; // a wrong type: the typed pass says so
         };
         let kind = table.iter().find(|(k, _)| k.get_ref() == "kind");
+        let kinds = crate::lab::kinds_in_words(|kind, _| kind.to_string());
         let Some((_, kind)) = kind else {
             self.add(
                 value.span().start,
-                format!("{path}.kind: missing (beta, uniform, normal, gamma or lognormal)"),
+                format!("{path}.kind: missing ({kinds})"),
             );
             return;
         };
         let Some(name) = kind.get_ref().as_str() else {
             return;
         };
-        match parameters(name) {
+        match crate::lab::InputDistribution::parameter_names(name) {
             None => self.add(
                 kind.span().start,
-                format!("{path}.kind: {name:?} is not a distribution (beta, uniform, normal, gamma or lognormal)"),
+                format!("{path}.kind: {name:?} is not a distribution ({kinds})"),
             ),
             Some(params) => {
                 let known = ["kind", params[0], params[1]];
-                self.keys(table, value.span().start, &format!("{path}."), &known, &params);
+                self.keys(
+                    table,
+                    value.span().start,
+                    &format!("{path}."),
+                    &known,
+                    &params,
+                );
                 self.types(table, &format!("{path}."), true);
             }
         }

@@ -132,14 +132,11 @@ pub(super) fn weights(s: &str) -> Result<WeightsArg, String> {
 /// `--dist FEATURE=KIND:P1,P2`: any of the lab format's distributions, its two parameters
 /// in the order numpy takes them; checked as a lab file's would be.
 pub(super) fn dist(s: &str) -> Result<DistArg, String> {
-    use crate::lab::{InputDistribution, KINDS};
+    use crate::lab::InputDistribution;
     // "beta:A,B, uniform:LOW,HIGH, ... or lognormal:MEAN,SIGMA"
-    let forms: Vec<String> = KINDS
-        .iter()
-        .map(|(kind, [p1, p2])| format!("{kind}:{},{}", p1.to_uppercase(), p2.to_uppercase()))
-        .collect();
-    let (last, rest) = forms.split_last().expect("there are kinds");
-    let kinds = format!("{} or {last}", rest.join(", "));
+    let kinds = crate::lab::kinds_in_words(|kind, [p1, p2]| {
+        format!("{kind}:{},{}", p1.to_uppercase(), p2.to_uppercase())
+    });
     let (feature, spec) = s.split_once('=').ok_or_else(|| {
         format!("{s:?} is not FEATURE=KIND:P1,P2 (e.g. login_velocity=gamma:3,1.5)")
     })?;

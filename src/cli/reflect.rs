@@ -2,7 +2,7 @@
 //! own list, and are the facts the tool filled in (what changed, the metrics before and
 //! after) still what the two runs give? One file in detail, or a folder as one table.
 
-use super::compare::read_text;
+use super::compare::read_json;
 use super::parse;
 use super::recompute::{recompute_pair, recorded_pair};
 use crate::exit::Exit;
@@ -137,9 +137,7 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 fn judge(path: &Path, lab_file: Option<&Path>) -> Result<Verdict> {
-    let (name, text) = read_text(path)?;
-    let doc: Value =
-        serde_json::from_str(&text).with_context(|| format!("{name} is not valid JSON"))?;
+    let (name, _, doc) = read_json(path)?;
     if !doc.get("reflection").is_some_and(Value::is_object) {
         bail!(
             "{name} has no \"reflection\" object; check a file written by `compare --reflection`"

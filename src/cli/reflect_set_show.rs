@@ -1,7 +1,7 @@
 //! `anomaly-lab reflect set` (fill one field without editing JSON by hand) and `reflect
 //! show` (a reflection as Markdown or text for hand-in, with the comparison's tables).
 
-use super::compare::read_text;
+use super::compare::read_json;
 use super::parse;
 use super::recompute::{recompute_pair, recorded_pair};
 use crate::compare::render::{self, Style};
@@ -52,9 +52,7 @@ pub(super) enum ShowFormat {
 
 /// Reads a reflection file: its name, text and parsed document.
 fn read_reflection(path: &Path) -> Result<(String, String, Value)> {
-    let (name, text) = read_text(path)?;
-    let doc: Value =
-        serde_json::from_str(&text).with_context(|| format!("{name} is not valid JSON"))?;
+    let (name, text, doc) = read_json(path)?;
     if doc.get("format").and_then(Value::as_str) != Some(reflection::REFLECTION_FORMAT) {
         bail!(
             "{name} is not a reflection file (\"format\": \"{}\"); write one with `anomaly-lab \

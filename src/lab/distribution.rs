@@ -67,6 +67,17 @@ pub const KINDS: [(&str, [&str; 2]); 5] = [
     ("lognormal", ["mean", "sigma"]),
 ];
 
+/// The kinds as a list in words, "beta, uniform, normal, gamma or lognormal", each kind
+/// written by `form` from its name and parameters' names.
+pub fn kinds_in_words(form: impl Fn(&str, [&str; 2]) -> String) -> String {
+    let forms: Vec<String> = KINDS
+        .iter()
+        .map(|&(kind, names)| form(kind, names))
+        .collect();
+    let (last, rest) = forms.split_last().expect("there are kinds");
+    format!("{} or {last}", rest.join(", "))
+}
+
 impl InputDistribution {
     /// The distribution of `kind` with parameters `p1`, `p2` in numpy's order (unchecked);
     /// None for a kind not in [`KINDS`].

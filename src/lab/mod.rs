@@ -8,7 +8,7 @@ mod validate;
 
 use crate::error::LabError;
 pub use builtin::{BUILT_IN, MODULE2_TOML, built_in, built_in_data};
-pub use distribution::{InputDistribution, KINDS, Scale};
+pub use distribution::{InputDistribution, KINDS, Scale, kinds_in_words};
 pub use names::locate;
 pub use names::{is_identifier, line_column, suggest};
 use serde::{Deserialize, Serialize};

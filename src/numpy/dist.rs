@@ -157,11 +157,12 @@ impl Lognormal {
     /// Lognormal(mean, sigma) of the underlying normal, for a finite mean and sigma 0 or
     /// more.
     pub fn new(mean: f64, sigma: f64) -> Result<Self, ParamError> {
-        super::param_rules::finite("mean", mean)?;
-        non_negative("sigma", sigma)?;
-        Ok(Self {
-            normal: Normal::new(mean, sigma)?,
-        })
+        // Checked under the lognormal's own names (sigma, not sd).
+        let normal = Normal {
+            loc: super::param_rules::finite("mean", mean)?,
+            scale: non_negative("sigma", sigma)?,
+        };
+        Ok(Self { normal })
     }
 }
 
