@@ -34,7 +34,11 @@ pub(crate) const MIN_SHARE: usize = 1 << 16;
 /// Threads for a step over `items` items: at most [`count`], each with at least
 /// [`MIN_SHARE`] items, and at least one.
 pub(crate) fn for_items(items: usize) -> usize {
-    count().min(items / MIN_SHARE).max(1)
+    // Small steps never ask: the first question reads cgroup files (tens of microseconds).
+    match items / MIN_SHARE {
+        0 | 1 => 1,
+        shares => count().min(shares),
+    }
 }
 
 /// The cores this process may use (at most [`AUTO_LIMIT`]), asked once: the question

@@ -25,7 +25,7 @@ pub(crate) struct PairStitching {
 /// Fills `out` with Beta(a, a) variates, where `gamma` is Gamma(a, 1), exactly as a loop of
 /// `ga / (ga + gb)` from `rng` would, and leaves `rng` after the last one.
 pub fn fill(gamma: &Gamma, rng: &mut super::Pcg64, out: &mut [f64]) {
-    let min_level = if crate::threads::count() > 1 {
+    let min_level = if out.len() >= 3 * MIN_CHUNK && crate::threads::count() > 1 {
         3 * MIN_CHUNK
     } else {
         usize::MAX
