@@ -137,9 +137,10 @@ pub(super) fn default_name(lab_id: &str, changes: &[String], kind: &str) -> Path
     if changes.is_empty() {
         return PathBuf::from(format!("{lab_id}-{kind}.png"));
     }
+    let raw = changes.join(" ");
     let mut slug = String::new();
     // A minus sign is kept (after the separator: "severity--0.4"), so -0.4 and 0.4 differ.
-    for c in changes.join(" ").chars() {
+    for c in raw.chars() {
         let keep = c.is_ascii_alphanumeric()
             || matches!(c, '.' | '_')
             || (c == '-' && slug.ends_with('-'));
@@ -152,7 +153,6 @@ pub(super) fn default_name(lab_id: &str, changes: &[String], kind: &str) -> Path
     let slug = slug.trim_end_matches('-');
     // Characters the name cannot show (non-ASCII, symbols) could make two runs' names
     // alike; then, and for a long list of changes, a hash of the whole keeps them apart.
-    let raw = changes.join(" ");
     let shown = raw
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || " ._-(),".contains(c));
