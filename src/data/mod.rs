@@ -5,7 +5,9 @@
 //! whatever the file's size. A lab that scales its features needs each column whole first
 //! (numpy's mean is over the population), so it keeps those columns.
 
+mod block;
 mod chunks;
+mod fast;
 mod field;
 mod reader;
 

@@ -2,7 +2,7 @@
 //! hash (xxh3-128) of the (decompressed) bytes, with every error located by file, line and column.
 
 use super::DataError;
-use super::chunks::Layout;
+use super::block::Layout;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -105,9 +105,10 @@ impl Source {
             .numeric
             .iter()
             .map(|c| index(c))
-            .collect::<Result<_, _>>()?;
+            .collect::<Result<Vec<usize>, _>>()?;
         let label = cols.label.as_deref().map(index).transpose()?;
         Ok(Layout {
+            roles: super::fast::roles(header.len(), &numeric, label),
             header,
             numeric,
             label,

@@ -1,0 +1,116 @@
+//! One block of rows: by the quick path where it applies (`fast`), else by the csv crate,
+//! with every problem located by line and column.
+
+use super::DataError;
+use super::field;
+use super::reader::Source;
+
+/// Where the cells a pass needs sit in each row.
+#[derive(Debug)]
+pub(super) struct Layout {
+    pub header: Vec<String>,
+    pub numeric: Vec<usize>,
+    pub label: Option<usize>,
+    /// What each column is to the pass, for the quick path.
+    pub roles: super::fast::Roles,
+}
+
+/// What a pass does with one row: (its block's state, the numeric cells, the label).
+pub(super) type RowFn<'a, S> = dyn Fn(&mut S, &[f64], Option<bool>) + Sync + 'a;
+
+/// A parsed block: its state, rows and line ends, or the first problem in it, its line
+/// counted from the block's first line (1).
+pub(super) type BlockResult<S> = Result<(S, usize, u64), DataError>;
+
+/// One block's rows: by the quick path where it applies, else by the csv crate.
+pub(super) fn parse_block<S>(
+    source: &Source,
+    layout: &Layout,
+    bytes: &[u8],
+    make: &(dyn Fn() -> S + Sync),
+    each: &RowFn<'_, S>,
+) -> BlockResult<S> {
+    let mut state = make();
+    if let Some((rows, lines)) = super::fast::parse_block(layout, bytes, &mut state, each) {
+        return Ok((state, rows, lines));
+    }
+    csv_block(source, layout, bytes, make(), each)
+}
+
+/// One block's rows by the csv crate, with each problem located.
+pub(super) fn csv_block<S>(
+    source: &Source,
+    layout: &Layout,
+    bytes: &[u8],
+    mut state: S,
+    each: &RowFn<'_, S>,
+) -> BlockResult<S> {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let mut values = vec![0.0; layout.numeric.len()];
+    let mut rows = 0;
+    loop {
+        let more = csv.read_byte_record(&mut record).map_err(|e| {
+            let line = e.position().map(|p| p.line());
+            source.error(line, None, e.to_string())
+        })?;
+        if !more {
+            let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+            return Ok((state, rows, lines));
+        }
+        let line = record.position().map_or(1, |p| p.line());
+        if let Some(label) = layout.row(source, &record, line, &mut values)? {
+            each(&mut state, &values, label);
+            rows += 1;
+        }
+    }
+}
+
+impl Layout {
+    /// Checks one record and parses its needed cells into `values`: Ok(None) for a blank
+    /// line, Ok(Some(label)) for a row, or the problem with its line and column.
+    pub(super) fn row(
+        &self,
+        source: &Source,
+        record: &csv::ByteRecord,
+        line: u64,
+        values: &mut [f64],
+    ) -> Result<Option<Option<bool>>, DataError> {
+        let width = self.header.len();
+        if record.len() != width {
+            if record.len() == 1 && record[0].is_empty() {
+                return Ok(None);
+            }
+            return Err(source.error(
+                Some(line),
+                None,
+                format!(
+                    "has {} fields but the header has {width}; every row needs one value per column",
+                    record.len()
+                ),
+            ));
+        }
+        if std::str::from_utf8(record.as_slice()).is_err() {
+            return Err(source.error(
+                Some(line),
+                None,
+                "holds bytes that are not UTF-8 text".into(),
+            ));
+        }
+        for (v, &j) in values.iter_mut().zip(&self.numeric) {
+            *v = field::number(&record[j])
+                .map_err(|p| source.error(Some(line), Some(&self.header[j]), p))?;
+        }
+        let label = match self.label {
+            Some(j) => Some(
+                field::label(&record[j])
+                    .map_err(|p| source.error(Some(line), Some(&self.header[j]), p))?,
+            ),
+            None => None,
+        };
+        Ok(Some(label))
+    }
+}

@@ -1,0 +1,283 @@
+//! The quick path for the usual export: a block with no quote and nothing but ASCII. Its
+//! rows are split at line ends and commas with `memchr`, and its numbers are read with
+//! Clinger's fast path where that is exact. Anything else (a quote, a lone carriage return,
+//! a row of the wrong width, a cell the quick reading does not take) gives up on the block,
+//! and the csv crate parses it again from the start: then it gives the rows or the error.
+//! The tests hold both paths to the same rows, bit for bit.
+
+use super::block::{Layout, RowFn};
+use super::field;
+
+/// What a column is to a pass: the place of its value in the row of numbers handed on,
+/// and whether it is the label (a column can be both).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(super) struct Role {
+    number: Option<usize>,
+    label: bool,
+}
+
+/// The roles of a header's columns, in order, and the places filled by copying another:
+/// a column a pass needs twice (a feature that is also the plot's x axis).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Roles {
+    columns: Vec<Role>,
+    copies: Vec<(usize, usize)>,
+}
+
+/// The roles of a header of `width` columns, for numbers from the columns `numeric` (in
+/// that order) and the label from `label`.
+pub(super) fn roles(width: usize, numeric: &[usize], label: Option<usize>) -> Roles {
+    let mut columns = vec![Role::default(); width];
+    let mut copies = Vec::new();
+    for (place, &j) in numeric.iter().enumerate() {
+        match columns[j].number {
+            Some(first) => copies.push((first, place)),
+            None => columns[j].number = Some(place),
+        }
+    }
+    if let Some(j) = label {
+        columns[j].label = true;
+    }
+    Roles { columns, copies }
+}
+
+/// Parses every row of `bytes` and calls `each` on it, or returns None as soon as the block
+/// needs the csv crate (`state` may then hold some rows: the caller starts a new one).
+/// Returns the rows found and the line ends passed.
+pub(super) fn parse_block<S>(
+    layout: &Layout,
+    bytes: &[u8],
+    state: &mut S,
+    each: &RowFn<'_, S>,
+) -> Option<(usize, u64)> {
+    if memchr::memchr(b'"', bytes).is_some() || !bytes.is_ascii() {
+        return None;
+    }
+    // A carriage return is only taken as the first half of a line end.
+    if memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n')) {
+        return None;
+    }
+    let roles = &layout.roles;
+    let mut values = vec![0.0; layout.numeric.len()];
+    let mut label = None;
+    let (mut rows, mut lines) = (0usize, 0u64);
+    let (mut column, mut start) = (0usize, 0usize);
+    let take = |column: usize, cell: &[u8], values: &mut [f64], label: &mut Option<bool>| {
+        let role = roles.columns.get(column)?;
+        if let Some(place) = role.number {
+            values[place] = number(cell)?;
+        }
+        if role.label {
+            *label = Some(self::label(cell)?);
+        }
+        Some(())
+    };
+    let copy = |values: &mut [f64]| {
+        for &(from, to) in &roles.copies {
+            values[to] = values[from];
+        }
+    };
+    for end in memchr::memchr2_iter(b',', b'\n', bytes) {
+        if bytes[end] == b',' {
+            take(column, &bytes[start..end], &mut values, &mut label)?;
+            column += 1;
+            start = end + 1;
+            continue;
+        }
+        lines += 1;
+        let last = bytes[start..end]
+            .strip_suffix(b"\r")
+            .unwrap_or(&bytes[start..end]);
+        if column == 0 && last.is_empty() {
+            // A blank line: no row, as the csv crate reads it.
+            start = end + 1;
+            continue;
+        }
+        take(column, last, &mut values, &mut label)?;
+        if column + 1 != roles.columns.len() {
+            return None;
+        }
+        copy(&mut values);
+        each(state, &values, label);
+        rows += 1;
+        (column, start) = (0, end + 1);
+    }
+    // The last row when the block (the file) does not end with a line end.
+    if start < bytes.len() {
+        take(column, &bytes[start..], &mut values, &mut label)?;
+        if column + 1 != roles.columns.len() {
+            return None;
+        }
+        copy(&mut values);
+        each(state, &values, label);
+        rows += 1;
+    } else if column != 0 {
+        return None;
+    }
+    Some((rows, lines))
+}
+
+/// A numeric cell, exactly as [`field::number`] reads it, or None where that gives an error.
+pub(super) fn number(cell: &[u8]) -> Option<f64> {
+    field::simple_decimal(cell).or_else(|| field::number(cell).ok())
+}
+
+fn label(cell: &[u8]) -> Option<bool> {
+    match cell {
+        b"0" => Some(false),
+        b"1" => Some(true),
+        _ => field::label(cell).ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::block::{Layout, csv_block};
+    use super::super::reader::Source;
+    use super::*;
+    use proptest::prelude::*;
+
+    type Row = (Vec<u64>, Option<bool>);
+
+    fn layout(width: usize, numeric: Vec<usize>, label: Option<usize>) -> Layout {
+        Layout {
+            header: (0..width).map(|j| format!("c{j}")).collect(),
+            roles: roles(width, &numeric, label),
+            numeric,
+            label,
+        }
+    }
+
+    fn collect(rows: &mut Vec<Row>, values: &[f64], label: Option<bool>) {
+        rows.push((values.iter().map(|v| v.to_bits()).collect(), label));
+    }
+
+    /// The quick path's rows and line count, if it takes the block.
+    fn quick(layout: &Layout, bytes: &[u8]) -> Option<(Vec<Row>, usize, u64)> {
+        let mut rows = Vec::new();
+        let (n, lines) = parse_block(layout, bytes, &mut rows, &collect)?;
+        Some((rows, n, lines))
+    }
+
+    /// The csv crate's rows and line count, or its error.
+    fn reference(layout: &Layout, bytes: &[u8]) -> Result<(Vec<Row>, usize, u64), String> {
+        let source = Source::Bytes {
+            name: "t.csv".into(),
+            bytes: std::sync::Arc::from(&b""[..]),
+        };
+        csv_block(&source, layout, bytes, Vec::new(), &collect).map_err(|e| e.to_string())
+    }
+
+    /// Cells of every kind the two paths must agree on: mostly ones the quick path takes,
+    /// so that blocks often reach their odd rows.
+    fn any_cell() -> impl Strategy<Value = &'static str> {
+        const USUAL: &[&str] = &[
+            "",
+            "0",
+            "1",
+            "2",
+            "1.5",
+            "-2e3",
+            " 3",
+            "0.09531017980432493",
+            "+.5",
+            "1.e2",
+        ];
+        const ODD: &[&str] = &["x", "\"4\"", "nan", "1e400", "1_0", "\u{e9}"];
+        prop_oneof![
+            9 => proptest::sample::select(USUAL),
+            1 => proptest::sample::select(ODD),
+        ]
+    }
+
+    /// A layout: 1 to 3 columns, each skipped, numeric, the label or both; and maybe the
+    /// first numeric column needed twice, as a feature plotted on the x axis is.
+    fn any_layout() -> impl Strategy<Value = Layout> {
+        (proptest::collection::vec(0..4u8, 1..4), any::<bool>()).prop_map(|(kinds, twice)| {
+            let mut numeric: Vec<usize> = (0..kinds.len()).filter(|&j| kinds[j] % 2 == 1).collect();
+            if twice && !numeric.is_empty() {
+                numeric.push(numeric[0]);
+            }
+            let label = kinds.iter().position(|&k| k >= 2);
+            layout(kinds.len(), numeric, label)
+        })
+    }
+
+    #[test]
+    fn the_usual_export_takes_the_quick_path_with_the_csv_crates_rows() {
+        let l = layout(3, vec![2, 0], Some(1));
+        let block = b"0.5,1,7.095976067707081\r\n-3,0,0.09531017980432493\n\n1e5,1,2";
+        let got = quick(&l, block).expect("a plain block takes the quick path");
+        assert_eq!(got.1, 3);
+        assert_eq!(Ok(got), reference(&l, block));
+        // A quote anywhere, or a cell it does not take, hands the block to the csv crate.
+        assert!(quick(&l, b"1,0,\"2\"\n").is_none());
+        assert!(quick(&l, b"1,0,x\n").is_none());
+        assert!(quick(&l, b"1,0\n").is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn well_formed_blocks_take_the_quick_path(
+            layout in any_layout(),
+            cells in proptest::collection::vec(any::<u64>(), 1..30),
+            crlf in any::<bool>(),
+        ) {
+            let width = layout.header.len();
+            prop_assume!(cells.len() >= width);
+            let mut block = Vec::new();
+            for (i, bits) in cells.chunks_exact(width).enumerate() {
+                let row: Vec<String> = bits
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &b)| match layout.roles.columns[j] {
+                        Role { label: true, .. } => (b % 2).to_string(),
+                        _ if b % 3 == 0 => (b % 1000).to_string(),
+                        _ => Some(f64::from_bits(b))
+                            .filter(|x| x.is_finite())
+                            .unwrap_or(0.5)
+                            .to_string(),
+                    })
+                    .collect();
+                if i > 0 {
+                    block.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+                }
+                block.extend_from_slice(row.join(",").as_bytes());
+            }
+            let got = quick(&layout, &block);
+            prop_assert!(got.is_some());
+            prop_assert_eq!(Ok(got.unwrap()), reference(&layout, &block));
+        }
+
+        #[test]
+        fn shortest_forms_of_doubles_read_back_exactly(bits in any::<u64>()) {
+            let x = f64::from_bits(bits);
+            prop_assume!(x.is_finite());
+            for text in [format!("{x}"), format!("{x:e}")] {
+                prop_assert_eq!(number(text.as_bytes()).map(f64::to_bits), Some(bits));
+            }
+        }
+    }
+
+    proptest! {
+        // Cheap cases, and odd rows are a small share of them: many more than the default.
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn the_quick_path_reads_any_block_it_takes_as_the_csv_crate_does(
+            layout in any_layout(),
+            lines in proptest::collection::vec(
+                (
+                    proptest::collection::vec(any_cell(), 0..4),
+                    proptest::sample::select(&["\n", "\r\n", "\r", ""][..]),
+                ),
+                0..6,
+            ),
+        ) {
+            let block: String = lines.iter().map(|(cells, end)| cells.join(",") + end).collect();
+            if let Some(got) = quick(&layout, block.as_bytes()) {
+                prop_assert_eq!(Ok(got), reference(&layout, block.as_bytes()));
+            }
+        }
+    }
+}
