@@ -10,7 +10,8 @@ times: 95,156 x 60 = 5.7 million rows, about 330 MB) in a temporary directory, t
 two alternately, --runs times each, and prints medians of wall time and peak memory
 (the process's own maximum resident set) and their ratio. pandas does what a student would:
 read_csv, the weighted sum, np.quantile. anomaly-lab runs `run --data` as a student would
-(with the top 5 cases explained, which reads the file twice) and with --top 0 (one pass).
+(with the top 5 cases explained: their percentiles are counted from the values it set aside
+during the pass) and with --top 0.
 """
 
 import argparse

@@ -106,10 +106,7 @@ impl Explainer {
 
     /// Counts every feature at once from rows streamed in (`row[i]` is feature i's value).
     pub(crate) fn count_rows(&mut self) -> RowCounter {
-        RowCounter {
-            counters: self.values.iter().map(|v| Counter::new(v)).collect(),
-            rows: 0,
-        }
+        RowCounter::new(&self.values)
     }
 
     /// Takes the counts a [`RowCounter`] gathered.
@@ -200,6 +197,14 @@ impl Counter {
 }
 
 impl RowCounter {
+    /// A counter of the values at or below `targets[i]` in feature i, for every feature.
+    pub(crate) fn new(targets: &[Vec<f64>]) -> RowCounter {
+        RowCounter {
+            counters: targets.iter().map(|v| Counter::new(v)).collect(),
+            rows: 0,
+        }
+    }
+
     /// A counter for the same targets, with no rows counted yet.
     pub fn empty_like(&self) -> RowCounter {
         RowCounter {

@@ -182,6 +182,37 @@ fn gzip_and_plain_input_score_the_same_rows() {
     assert_eq!(gz["params"]["data"]["hash"], csv["params"]["data"]["hash"]);
 }
 
+#[test]
+fn explanations_are_the_same_whether_the_rows_were_set_aside_or_read_again() {
+    // Where no temporary file can be made, the percentiles come from a second reading.
+    let dir = tempfile::tempdir().unwrap();
+    let kdd = kdd();
+    let args = [
+        "--data",
+        kdd.to_str().unwrap(),
+        "--weights",
+        "src_bytes=0.5,dst_bytes=0.3,duration=0.2",
+        "--top",
+        "8",
+        "--no-plot",
+    ];
+    let set_aside = run_json(dir.path(), &args);
+    let out = anomaly_lab(dir.path())
+        .env("TMPDIR", dir.path().join("missing"))
+        .arg("run")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read_again: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(set_aside["top_cases"].as_array().map(Vec::len), Some(8));
+    assert_eq!(set_aside, read_again);
+}
+
 /// Exports a run, scores the export with the same weights, and compares.
 fn round_trip(generate: &[&str], rescore: &[&str]) {
     let dir = tempfile::tempdir().unwrap();

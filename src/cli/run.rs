@@ -269,7 +269,7 @@ pub(super) fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Re
                 explainer.set_values(i, values);
             }
             let mut counter = explainer.count_rows();
-            data::count_pass(&source, &plan, &mut counter)?;
+            data::count_rows(&source, &plan, scored.set_aside, &mut counter)?;
             explainer.set_counts(counter);
         }
         None => {}

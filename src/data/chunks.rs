@@ -17,13 +17,14 @@ const BLOCK: usize = 4 << 20;
 const MAX_ROW: usize = 16 << 20;
 
 /// Parses the rows of every block into a state `S` made by `make`, calling `each(state,
-/// values, label)` per row. Returns the states in file order, the row count and the hash of
+/// values, label)` per row and `finish(state)` once a block is done. Returns the states in file order, the row count and the hash of
 /// the whole (decompressed) stream.
 pub(super) fn par_rows<S: Send>(
     source: &Source,
     cols: &Columns,
     make: &(dyn Fn() -> S + Sync),
     each: &RowFn<'_, S>,
+    finish: &(dyn Fn(&mut S) + Sync),
 ) -> Result<(Vec<S>, usize, String), DataError> {
     let mut cutter = Cutter {
         source,
@@ -64,7 +65,10 @@ pub(super) fn par_rows<S: Send>(
                         Err(_) => None,
                     };
                     let Some(index) = index else { return };
-                    let got = parse_block(source, layout, &bytes, make, each);
+                    let mut got = parse_block(source, layout, &bytes, make, each);
+                    if let Ok((state, _, _)) = &mut got {
+                        finish(state);
+                    }
                     if got.is_err() {
                         // Later blocks cannot matter: the first problem in file order wins.
                         if let Ok(mut c) = cutter.lock() {

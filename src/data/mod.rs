@@ -2,14 +2,18 @@
 //!
 //! The file is read as a stream: each row's needed cells are parsed, folded into its score
 //! and dropped, so memory is the score column (and the labels, and the plotted column)
-//! whatever the file's size. A lab that scales its features needs each column whole first
-//! (numpy's mean is over the population), so it keeps those columns.
+//! whatever the file's size. The explanations' percentiles need every feature value once the
+//! top rows are known: the pass sets them aside in temporary files (`spill`) rather than
+//! memory, and reads the file again only where it cannot. A lab that scales its features
+//! needs each column whole first (numpy's mean is over the population), so it keeps those
+//! columns.
 
 mod block;
 mod chunks;
 mod fast;
 mod field;
 mod reader;
+mod spill;
 
 pub use reader::{Columns, Source};
 
@@ -59,7 +63,7 @@ pub struct Plan {
 }
 
 /// A scored file.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Scored {
     pub scores: Vec<f64>,
     pub labels: Option<Vec<bool>>,
@@ -70,6 +74,8 @@ pub struct Scored {
     pub columns: Option<Vec<Vec<f64>>>,
     /// Otherwise the feature values of the highest-scoring rows, by row.
     pub top_values: HashMap<usize, Vec<f64>>,
+    /// And every row's feature values set aside, for the explanations' percentiles.
+    pub set_aside: SetAside,
     pub rows: usize,
     /// "xxh3-128:" and the hash of the file's (decompressed) bytes.
     pub hash: String,
@@ -112,6 +118,10 @@ impl Plan {
     }
 }
 
+/// Every row's feature values, as the scoring pass set them aside (if it could).
+#[derive(Debug)]
+pub struct SetAside(Option<spill::Spill>);
+
 /// One block's share of a scoring pass.
 struct BlockScores {
     scores: Vec<f64>,
@@ -121,6 +131,8 @@ struct BlockScores {
     /// The block's own top rows (block-relative), with their feature values.
     top: TopK,
     top_values: HashMap<usize, Vec<f64>>,
+    /// The block's feature values, row after row, until they go to the spill.
+    features: Vec<f64>,
 }
 
 /// Reads and scores `source`: score = w1*x1 + w2*x2 + ... left to right, on the raw values or,
@@ -133,6 +145,7 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
     let has_label = plan.label.is_some();
     let has_plot = plan.plot_x.is_some();
     let top_k = if keep_columns { 0 } else { plan.top_k };
+    let spill = (top_k > 0).then(|| spill::Spill::new(f));
     let make = || BlockScores {
         scores: Vec::new(),
         labels: Vec::new(),
@@ -140,6 +153,7 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
         columns: vec![Vec::new(); if keep_columns { f } else { 0 }],
         top: TopK::new(top_k),
         top_values: HashMap::new(),
+        features: Vec::new(),
     };
     let each = |b: &mut BlockScores, values: &[f64], label: Option<bool>| {
         if keep_columns {
@@ -153,6 +167,9 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
             }
             let row = b.scores.len();
             b.scores.push(s);
+            if spill.is_some() {
+                b.features.extend_from_slice(&values[..f]);
+            }
             if let (true, out) = b.top.push(s, row) {
                 b.top_values.insert(row, values[..f].to_vec());
                 if let Some(out) = out {
@@ -167,7 +184,12 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
             b.plot_x.push(values[f]);
         }
     };
-    let (blocks, rows, hash) = chunks::par_rows(source, &needed, &make, &each)?;
+    let finish = |b: &mut BlockScores| {
+        if let Some(spill) = &spill {
+            spill.write(&std::mem::take(&mut b.features));
+        }
+    };
+    let (blocks, rows, hash) = chunks::par_rows(source, &needed, &make, &each, &finish)?;
     let mut scores = Vec::with_capacity(if keep_columns { 0 } else { rows });
     let mut labels = has_label.then(|| Vec::with_capacity(rows));
     let mut plot_x = has_plot.then(|| Vec::with_capacity(rows));
@@ -235,21 +257,35 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
         fitted,
         columns: keep_columns.then_some(columns),
         top_values,
+        set_aside: SetAside(spill),
         rows,
         hash: format!("xxh3-128:{hash}"),
     })
 }
 
-/// A second pass over the file for the explanations' percentiles: every feature value goes
-/// to `counter` (each block counts on its own; the counts are added).
-pub fn count_pass(source: &Source, plan: &Plan, counter: &mut RowCounter) -> Result<(), DataError> {
+/// Counts every row's feature values into `counter`, for the explanations' percentiles:
+/// from the values the scoring pass set aside, or, where it could not, by reading the file
+/// again (each block counts on its own; the counts are added).
+pub fn count_rows(
+    source: &Source,
+    plan: &Plan,
+    set_aside: SetAside,
+    counter: &mut RowCounter,
+) -> Result<(), DataError> {
+    if let Some(spill) = set_aside.0 {
+        let mut counted = counter.empty_like();
+        if spill.count(&mut counted).is_some() {
+            counter.absorb(counted);
+            return Ok(());
+        }
+    }
     let needed = Columns {
         numeric: plan.features.iter().map(|f| f.name.clone()).collect(),
         label: None,
     };
     let make = || counter.empty_like();
     let each = |c: &mut RowCounter, values: &[f64], _: Option<bool>| c.add(values);
-    let (blocks, _, _) = chunks::par_rows(source, &needed, &make, &each)?;
+    let (blocks, _, _) = chunks::par_rows(source, &needed, &make, &each, &|_| {})?;
     for b in blocks {
         counter.absorb(b);
     }

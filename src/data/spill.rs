@@ -1,0 +1,175 @@
+//! The feature values of every row, set aside during the scoring pass, so the explanations'
+//! percentiles are counted without reading (and parsing) the file a second time. They go to
+//! unnamed temporary files, so they take no memory and vanish with the process; where no
+//! temporary file can be written, the caller reads the file again instead.
+
+use crate::explain::RowCounter;
+use std::fs::File;
+use std::io::{Read, Seek, Write};
+use std::sync::Mutex;
+
+/// Values (f64, little-endian), a row's features after one another, in as many files as
+/// there were parsers at once. Row order does not matter to a count.
+#[derive(Debug)]
+pub(super) struct Spill {
+    width: usize,
+    /// Files not being written to now.
+    idle: Mutex<Vec<File>>,
+    /// Set once a file could not be made or written: the spill is then incomplete.
+    failed: Mutex<bool>,
+}
+
+impl Spill {
+    /// A spill of rows of `width` values.
+    pub(super) fn new(width: usize) -> Spill {
+        Spill {
+            width,
+            idle: Mutex::new(Vec::new()),
+            failed: Mutex::new(false),
+        }
+    }
+
+    /// Writes one block's rows (`values`, row after row).
+    pub(super) fn write(&self, values: &[f64]) {
+        if self.has_failed() {
+            return;
+        }
+        let file = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let Some(mut file) = file.or_else(|| tempfile::tempfile().ok()) else {
+            return self.fail();
+        };
+        let mut bytes = Vec::with_capacity(8 * values.len());
+        for v in values {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        if file.write_all(&bytes).is_err() {
+            return self.fail();
+        }
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(file);
+        }
+    }
+
+    fn fail(&self) {
+        if let Ok(mut failed) = self.failed.lock() {
+            *failed = true;
+        }
+    }
+
+    fn has_failed(&self) -> bool {
+        self.failed.lock().map_or(true, |f| *f)
+    }
+
+    /// Counts every row set aside into `counter`, a file a thread; None if the spill is
+    /// incomplete or cannot be read back (then nothing is counted).
+    pub(super) fn count(self, counter: &mut RowCounter) -> Option<()> {
+        if self.has_failed() {
+            return None;
+        }
+        let files = self.idle.into_inner().ok()?;
+        let width = self.width;
+        let counted: Vec<Option<RowCounter>> = std::thread::scope(|scope| {
+            let counter = &*counter;
+            let handles: Vec<_> = files
+                .into_iter()
+                .map(|file| {
+                    crate::allocator::spawn_scoped(scope, move || count_file(file, width, counter))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().ok().flatten())
+                .collect()
+        });
+        let counted: Vec<RowCounter> = counted.into_iter().collect::<Option<_>>()?;
+        for c in counted {
+            counter.absorb(c);
+        }
+        Some(())
+    }
+}
+
+/// One file's rows, counted into a counter like `like`.
+fn count_file(mut file: File, width: usize, like: &RowCounter) -> Option<RowCounter> {
+    let mut counter = like.empty_like();
+    file.rewind().ok()?;
+    let row_bytes = 8 * width;
+    // Whole rows at a time, about 1 MiB.
+    let mut buf = vec![0u8; row_bytes * (1usize << 20).div_ceil(row_bytes)];
+    let mut row = vec![0.0; width];
+    loop {
+        let got = read_full(&mut file, &mut buf)?;
+        if got % row_bytes != 0 {
+            return None;
+        }
+        for bytes in buf[..got].chunks_exact(row_bytes) {
+            for (v, b) in row.iter_mut().zip(bytes.chunks_exact(8)) {
+                *v = f64::from_le_bytes(b.try_into().ok()?);
+            }
+            counter.add(&row);
+        }
+        if got < buf.len() {
+            return Some(counter);
+        }
+    }
+}
+
+/// Fills `buf` unless the file ends first; returns how much it read.
+fn read_full(file: &mut File, buf: &mut [u8]) -> Option<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(got)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Plan, ScoredColumn, Source, count_rows, score};
+    use crate::explain::RowCounter;
+    use crate::lab::Scale;
+
+    fn source(name: &str, text: &str) -> Source {
+        Source::Bytes {
+            name: name.into(),
+            bytes: text.as_bytes().into(),
+        }
+    }
+
+    #[test]
+    fn the_set_aside_values_count_as_a_second_reading_would() {
+        let mut text = String::from("a,b\n");
+        for i in 0..5000 {
+            text += &format!("{},{}\n", (i * 37) % 101, f64::from(i % 13) / 7.0);
+        }
+        let plan = Plan {
+            features: ["a", "b"]
+                .map(|name| ScoredColumn {
+                    name: name.into(),
+                    weight: 1.0,
+                    scale: Scale::None,
+                })
+                .to_vec(),
+            label: None,
+            plot_x: None,
+            top_k: 3,
+        };
+        let targets = vec![vec![0.0, 50.0, 100.0], vec![0.5, 1.0, 2.0]];
+        let file = source("t.csv", &text);
+        let scored = score(&file, &plan).unwrap();
+        let mut from_spill = RowCounter::new(&targets);
+        // The file given now cannot be read: the count must come from what was set aside.
+        let gone = source("gone.csv", "");
+        count_rows(&gone, &plan, scored.set_aside, &mut from_spill).unwrap();
+        let mut reread = RowCounter::new(&targets);
+        let nothing_set_aside = super::super::SetAside(None);
+        count_rows(&file, &plan, nothing_set_aside, &mut reread).unwrap();
+        assert_eq!(format!("{from_spill:?}"), format!("{reread:?}"));
+        assert!(format!("{reread:?}").contains("rows: 5000"));
+    }
+}
