@@ -53,8 +53,17 @@ fn ratio(num: u64, den: u64) -> f64 {
 
 /// The four counts at a cut: (tp, fp, fn, tn).
 pub fn confusion(flagged: &[bool], labels: &[bool]) -> (u64, u64, u64, u64) {
+    confusion_of(flagged.iter().copied(), labels)
+}
+
+/// [`confusion`] with the cases at or above `threshold` flagged.
+pub fn confusion_at(scores: &[f64], threshold: f64, labels: &[bool]) -> (u64, u64, u64, u64) {
+    confusion_of(scores.iter().map(|&s| s >= threshold), labels)
+}
+
+fn confusion_of(flagged: impl Iterator<Item = bool>, labels: &[bool]) -> (u64, u64, u64, u64) {
     let mut c = [0u64; 4];
-    for (&f, &l) in flagged.iter().zip(labels) {
+    for (f, &l) in flagged.zip(labels) {
         c[usize::from(!l) + 2 * usize::from(!f)] += 1;
     }
     // c[0]: flagged threat, c[1]: flagged benign, c[2]: missed threat, c[3]: benign unflagged.
@@ -84,17 +93,13 @@ impl Detection {
 
 /// Every score and the threats' scores, each sorted descending.
 pub fn sorted_descending(scores: &[f64], labels: &[bool]) -> (Vec<f64>, Vec<f64>) {
-    let mut all = scores.to_vec();
-    crate::stats::sort_ascending(&mut all);
-    all.reverse();
-    let mut threats: Vec<f64> = scores
+    let all = crate::stats::sorted_descending(scores.to_vec());
+    let threats: Vec<f64> = scores
         .iter()
         .zip(labels)
         .filter_map(|(&s, &l)| l.then_some(s))
         .collect();
-    crate::stats::sort_ascending(&mut threats);
-    threats.reverse();
-    (all, threats)
+    (all, crate::stats::sorted_descending(threats))
 }
 
 /// scikit-learn's `_binary_clf_curve`: one point per distinct score, highest first, with

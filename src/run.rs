@@ -6,7 +6,7 @@
 //! each feature is folded into the score as soon as it is drawn (and scaled), which is
 //! bit-identical to numpy's whole-column expression evaluated left to right.
 
-use crate::detect::{Curve, Detection, confusion};
+use crate::detect::{Curve, Detection, confusion_at};
 use crate::explain::{Explainer, TopCase};
 use crate::lab::{InputDistribution, Lab};
 use crate::numpy::{
@@ -269,29 +269,37 @@ pub fn evaluate(
         return Err(RunError::Overflow { case });
     }
     // Ranking needs no threshold, so on a large run it shares the time with the selection.
-    let (threshold, top) = std::thread::scope(|scope| {
+    let (threshold, top, sorted) = std::thread::scope(|scope| {
         let top = (scores.len() >= PARALLEL_FROM && crate::threads::count() > 1)
             .then(|| crate::allocator::spawn_scoped(scope, || stats::top_indices(scores, top_k)));
-        let threshold = match cut {
-            Cut::Quantile(q) => {
+        // With labels the curve sorts the scores anyway: the quantile is read off that sort,
+        // and no working copy is made beside it.
+        let sorted = pop.labels.as_ref().map(|labels| {
+            drop(std::mem::take(&mut scratch));
+            crate::detect::sorted_descending(scores, labels)
+        });
+        let threshold = match (cut, &sorted) {
+            (Cut::Quantile(q), Some((all, _))) => stats::quantile_sorted_descending(all, q),
+            (Cut::Quantile(q), None) => {
                 scratch.clear();
                 scratch.extend_from_slice(scores);
                 stats::quantile_linear(scratch, q)
             }
-            Cut::Threshold(t) => t,
+            (Cut::Threshold(t), _) => t,
         };
         let top = match top {
             Some(handle) => handle.join().expect("ranking thread panicked"),
             None => stats::top_indices(scores, top_k),
         };
-        (threshold, top)
+        (threshold, top, sorted)
     });
     let priority = stats::priority_indices(scores, threshold);
-    let detection = pop.labels.as_ref().map(|labels| {
-        let flagged: Vec<bool> = scores.iter().map(|&s| s >= threshold).collect();
+    let detection = pop.labels.as_ref().zip(sorted).map(|(labels, (all, threats))| {
         let top_threats = top.iter().filter(|&&i| labels[i]).count() as u64;
-        let curve = Curve::new(scores, labels);
-        Detection::new(confusion(&flagged, labels), top_threats, top.len(), &curve)
+        let curve = Curve::from_sorted(&all, &threats);
+        drop((all, threats));
+        let counts = confusion_at(scores, threshold, labels);
+        Detection::new(counts, top_threats, top.len(), &curve)
     });
     Ok(Outcome {
         scores: pop.scores,

@@ -60,58 +60,85 @@ fn quantile_of_order(n: usize, nth: impl Fn(usize) -> f64, q: f64) -> f64 {
 /// Sorts finite doubles ascending by their bits (a radix sort, O(n)): -0.0 before +0.0,
 /// otherwise the order of `<`. Much faster than a comparison sort at millions of values.
 pub fn sort_ascending(values: &mut [f64]) {
-    // Large arrays: two threads sort a half each, then one merge pass.
-    if values.len() >= 1 << 20 && crate::threads::count() > 1 {
-        let mid = values.len() / 2;
-        let (a, b) = values.split_at_mut(mid);
-        std::thread::scope(|scope| {
-            crate::allocator::spawn_scoped(scope, || radix_sort(b));
-            radix_sort(a);
-        });
-        let mut merged = Vec::with_capacity(values.len());
-        let (a, b) = values.split_at(mid);
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            if a[i].total_cmp(&b[j]).is_le() {
-                merged.push(a[i]);
-                i += 1;
-            } else {
-                merged.push(b[j]);
-                j += 1;
-            }
-        }
-        merged.extend_from_slice(&a[i..]);
-        merged.extend_from_slice(&b[j..]);
-        values.copy_from_slice(&merged);
-        return;
+    let keys = sort_keys(values.iter().map(|&x| key(x)).collect());
+    for (v, &k) in values.iter_mut().zip(&keys) {
+        *v = unkey(k);
     }
-    radix_sort(values);
 }
 
-fn radix_sort(values: &mut [f64]) {
+/// `values` sorted descending, in their own memory (the keys take the values' place).
+pub fn sorted_descending(values: Vec<f64>) -> Vec<f64> {
+    let mut keys = sort_keys(values.into_iter().map(key).collect());
+    keys.reverse();
+    keys.into_iter().map(unkey).collect()
+}
+
+/// Order-preserving keys: flip every bit of negatives, only the sign bit of the rest.
+fn key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | 1 << 63 }
+}
+
+fn unkey(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
+
+/// Sorts keys ascending with one spare buffer of their size. Large arrays: two threads sort
+/// a half each (each with half the spare), then one pass merges them into the spare.
+fn sort_keys(mut keys: Vec<u64>) -> Vec<u64> {
+    if keys.len() < 1 << 12 {
+        keys.sort_unstable();
+        return keys;
+    }
+    let mut spare = vec![0u64; keys.len()];
+    if keys.len() < 1 << 20 || crate::threads::count() < 2 {
+        radix_sort(&mut keys, &mut spare);
+        return keys;
+    }
+    let mid = keys.len() / 2;
+    {
+        let (a, b) = keys.split_at_mut(mid);
+        let (spare_a, spare_b) = spare.split_at_mut(mid);
+        std::thread::scope(|scope| {
+            crate::allocator::spawn_scoped(scope, || radix_sort(b, spare_b));
+            radix_sort(a, spare_a);
+        });
+    }
+    let (a, b) = keys.split_at(mid);
+    let (mut i, mut j) = (0, 0);
+    for out in spare.iter_mut() {
+        // Ties take the first half's key first; equal keys are equal values.
+        if j == b.len() || (i < a.len() && a[i] <= b[j]) {
+            *out = a[i];
+            i += 1;
+        } else {
+            *out = b[j];
+            j += 1;
+        }
+    }
+    spare
+}
+
+/// LSD radix sort of `keys` in place, 16 bits a pass, with `spare` (as long) to scatter into.
+fn radix_sort(keys: &mut [u64], spare: &mut [u64]) {
     const BITS: u32 = 16;
     const BUCKETS: usize = 1 << BITS;
-    if values.len() < 1 << 12 {
-        values.sort_unstable_by(f64::total_cmp);
-        return;
-    }
-    // Order-preserving keys: flip every bit of negatives, only the sign bit of the rest.
-    let key = |x: f64| {
-        let b = x.to_bits();
-        if b >> 63 == 1 { !b } else { b | 1 << 63 }
-    };
-    let unkey = |k: u64| f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k });
-    let mut keys: Vec<u64> = values.iter().map(|&x| key(x)).collect();
-    let mut spare = vec![0u64; keys.len()];
     let mut counts = vec![0usize; BUCKETS];
+    // Which buffer holds the keys now.
+    let mut in_spare = false;
     for pass in 0..64 / BITS {
         let shift = pass * BITS;
+        let (from, to): (&[u64], &mut [u64]) = if in_spare {
+            (spare, keys)
+        } else {
+            (keys, spare)
+        };
         counts.iter_mut().for_each(|c| *c = 0);
-        for &k in &keys {
+        for &k in from.iter() {
             counts[((k >> shift) as usize) & (BUCKETS - 1)] += 1;
         }
         // A digit every key shares moves nothing: skip the scatter.
-        if counts.contains(&keys.len()) {
+        if counts.contains(&from.len()) {
             continue;
         }
         let mut at = 0;
@@ -120,15 +147,15 @@ fn radix_sort(values: &mut [f64]) {
             *c = at;
             at += here;
         }
-        for &k in &keys {
+        for &k in from.iter() {
             let d = ((k >> shift) as usize) & (BUCKETS - 1);
-            spare[counts[d]] = k;
+            to[counts[d]] = k;
             counts[d] += 1;
         }
-        std::mem::swap(&mut keys, &mut spare);
+        in_spare = !in_spare;
     }
-    for (v, &k) in values.iter_mut().zip(&keys) {
-        *v = unkey(k);
+    if in_spare {
+        keys.copy_from_slice(spare);
     }
 }
 
