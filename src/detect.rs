@@ -6,7 +6,10 @@
 //! precision[:-1])` and ROC AUC `np.trapezoid` over the `drop_intermediate` ROC curve, both
 //! summed with numpy's pairwise summation ([`crate::numpy::reduce`]).
 
+mod areas;
+
 use crate::numpy::reduce::pairwise_sum;
+pub use areas::Areas;
 use serde::{Deserialize, Serialize};
 
 /// The detection metrics of one run, as the run's JSON `detection` object.
@@ -71,8 +74,9 @@ fn confusion_of(flagged: impl Iterator<Item = bool>, labels: &[bool]) -> (u64, u
 }
 
 impl Detection {
-    /// The metrics from the counts at the cut, the threats among the top K, and the curve.
-    pub fn new(counts: (u64, u64, u64, u64), top_threats: u64, k: usize, curve: &Curve) -> Self {
+    /// The metrics from the counts at the cut, the threats among the top K, and the
+    /// curve's areas.
+    pub fn new(counts: (u64, u64, u64, u64), top_threats: u64, k: usize, areas: Areas) -> Self {
         let (tp, fp, fn_, tn) = counts;
         Detection {
             tp,
@@ -85,8 +89,8 @@ impl Detection {
             fpr: ratio(fp, fp + tn),
             precision_at_k: ratio(top_threats, k as u64),
             k,
-            average_precision: curve.average_precision(),
-            roc_auc: curve.roc_auc(),
+            average_precision: areas.average_precision,
+            roc_auc: areas.roc_auc,
         }
     }
 }

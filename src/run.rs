@@ -6,7 +6,7 @@
 //! each feature is folded into the score as soon as it is drawn (and scaled), which is
 //! bit-identical to numpy's whole-column expression evaluated left to right.
 
-use crate::detect::{Curve, Detection, confusion_at};
+use crate::detect::{Areas, Detection, confusion_at};
 use crate::explain::{Explainer, TopCase};
 use crate::lab::{InputDistribution, Lab};
 use crate::numpy::{
@@ -294,13 +294,17 @@ pub fn evaluate(
         (threshold, top, sorted)
     });
     let priority = stats::priority_indices(scores, threshold);
-    let detection = pop.labels.as_ref().zip(sorted).map(|(labels, (all, threats))| {
-        let top_threats = top.iter().filter(|&&i| labels[i]).count() as u64;
-        let curve = Curve::from_sorted(&all, &threats);
-        drop((all, threats));
-        let counts = confusion_at(scores, threshold, labels);
-        Detection::new(counts, top_threats, top.len(), &curve)
-    });
+    let detection = pop
+        .labels
+        .as_ref()
+        .zip(sorted)
+        .map(|(labels, (all, threats))| {
+            let top_threats = top.iter().filter(|&&i| labels[i]).count() as u64;
+            let areas = Areas::of_sorted(&all, &threats);
+            drop((all, threats));
+            let counts = confusion_at(scores, threshold, labels);
+            Detection::new(counts, top_threats, top.len(), areas)
+        });
     Ok(Outcome {
         scores: pop.scores,
         labels: pop.labels,

@@ -3,7 +3,7 @@
 //! tools/gen_fixtures.py makes with numpy and scikit-learn.
 
 use crate::common::{Expected, f, fixture, hex, sha_f64, sha_idx};
-use anomaly_lab::detect::{Curve, Detection, confusion};
+use anomaly_lab::detect::{Areas, Curve, Detection, confusion, sorted_descending};
 use anomaly_lab::lab::{Feature, Lab, Labels};
 use anomaly_lab::numpy::{self, Normal, reduce};
 use anomaly_lab::run::{Cut, RunConfig, simulate};
@@ -85,11 +85,18 @@ fn detection_metrics_and_curves_match_scikit_learn() {
         let flagged: Vec<bool> = scores.iter().map(|&s| s >= t).collect();
         let curve = Curve::new(&scores, &labels);
         let top_threats = c.top.iter().filter(|&&j| labels[j]).count() as u64;
+        // The run's areas come from the sorted scores without the curve: both must give
+        // scikit-learn's doubles.
+        let (all, threats) = sorted_descending(&scores, &labels);
+        let streamed = Areas::of_sorted(&all, &threats);
+        if streamed != curve.areas() {
+            failures.push(format!("case {i}: {streamed:?} != {:?}", curve.areas()));
+        }
         let d = Detection::new(
             confusion(&flagged, &labels),
             top_threats,
             c.top.len(),
-            &curve,
+            streamed,
         );
         if let Err(e) = c.detection.check(&d) {
             failures.push(format!("case {i}: {e}"));

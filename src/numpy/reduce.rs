@@ -10,39 +10,50 @@ const BLOCK: usize = 128;
 /// of eight above it). `terms` supplies element i, so callers can sum a derived array
 /// (`diff * y`) without materialising it.
 pub fn pairwise_sum(n: usize, terms: &impl Fn(usize) -> f64) -> f64 {
-    // The reduction starts from the identity: 0.0 + s (which also turns -0.0 into +0.0).
-    0.0 + pairwise(0, n, terms)
+    let mut i = 0;
+    pairwise_sum_in_order(n, &mut || {
+        i += 1;
+        terms(i - 1)
+    })
 }
 
-fn pairwise(start: usize, n: usize, terms: &impl Fn(usize) -> f64) -> f64 {
+/// [`pairwise_sum`] of `n` terms taken from `next` one after another: the summation reads
+/// its terms strictly in order, so they can be computed as a stream.
+pub fn pairwise_sum_in_order(n: usize, next: &mut impl FnMut() -> f64) -> f64 {
+    // The reduction starts from the identity: 0.0 + s (which also turns -0.0 into +0.0).
+    0.0 + pairwise(n, next)
+}
+
+fn pairwise(n: usize, next: &mut impl FnMut() -> f64) -> f64 {
     if n < 8 {
         let mut res = 0.0;
-        for i in 0..n {
-            res += terms(start + i);
+        for _ in 0..n {
+            res += next();
         }
         res
     } else if n <= BLOCK {
         let mut r = [0.0f64; 8];
-        for (j, r) in r.iter_mut().enumerate() {
-            *r = terms(start + j);
+        for r in r.iter_mut() {
+            *r = next();
         }
         let mut i = 8;
         while i < n - (n % 8) {
-            for (j, r) in r.iter_mut().enumerate() {
-                *r += terms(start + i + j);
+            for r in r.iter_mut() {
+                *r += next();
             }
             i += 8;
         }
         let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
         while i < n {
-            res += terms(start + i);
+            res += next();
             i += 1;
         }
         res
     } else {
         let mut n2 = n / 2;
         n2 -= n2 % 8;
-        pairwise(start, n2, terms) + pairwise(start + n2, n - n2, terms)
+        let left = pairwise(n2, next);
+        left + pairwise(n - n2, next)
     }
 }
 
