@@ -3,6 +3,9 @@
 //! `np.quantile(method='linear')` and `np.argsort(...)[-k:][::-1]` sort the whole array;
 //! the same order statistics come out of a selection (quantile) and a bounded heap (top k).
 
+mod sort;
+
+pub use sort::{sort_ascending, sorted_descending};
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
@@ -55,108 +58,6 @@ fn quantile_of_order(n: usize, nth: impl Fn(usize) -> f64, q: f64) -> f64 {
     }
     let lo = virtual_index.floor() as usize;
     lerp(nth(lo), nth(lo + 1), virtual_index - lo as f64)
-}
-
-/// Sorts finite doubles ascending by their bits (a radix sort, O(n)): -0.0 before +0.0,
-/// otherwise the order of `<`. Much faster than a comparison sort at millions of values.
-pub fn sort_ascending(values: &mut [f64]) {
-    let keys = sort_keys(values.iter().map(|&x| key(x)).collect());
-    for (v, &k) in values.iter_mut().zip(&keys) {
-        *v = unkey(k);
-    }
-}
-
-/// `values` sorted descending, in their own memory (the keys take the values' place).
-pub fn sorted_descending(values: Vec<f64>) -> Vec<f64> {
-    let mut keys = sort_keys(values.into_iter().map(key).collect());
-    keys.reverse();
-    keys.into_iter().map(unkey).collect()
-}
-
-/// Order-preserving keys: flip every bit of negatives, only the sign bit of the rest.
-fn key(x: f64) -> u64 {
-    let b = x.to_bits();
-    if b >> 63 == 1 { !b } else { b | 1 << 63 }
-}
-
-fn unkey(k: u64) -> f64 {
-    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
-}
-
-/// Sorts keys ascending with one spare buffer of their size. Large arrays: two threads sort
-/// a half each (each with half the spare), then one pass merges them into the spare.
-fn sort_keys(mut keys: Vec<u64>) -> Vec<u64> {
-    if keys.len() < 1 << 12 {
-        keys.sort_unstable();
-        return keys;
-    }
-    let mut spare = vec![0u64; keys.len()];
-    if keys.len() < 1 << 20 || crate::threads::count() < 2 {
-        radix_sort(&mut keys, &mut spare);
-        return keys;
-    }
-    let mid = keys.len() / 2;
-    {
-        let (a, b) = keys.split_at_mut(mid);
-        let (spare_a, spare_b) = spare.split_at_mut(mid);
-        std::thread::scope(|scope| {
-            crate::allocator::spawn_scoped(scope, || radix_sort(b, spare_b));
-            radix_sort(a, spare_a);
-        });
-    }
-    let (a, b) = keys.split_at(mid);
-    let (mut i, mut j) = (0, 0);
-    for out in spare.iter_mut() {
-        // Ties take the first half's key first; equal keys are equal values.
-        if j == b.len() || (i < a.len() && a[i] <= b[j]) {
-            *out = a[i];
-            i += 1;
-        } else {
-            *out = b[j];
-            j += 1;
-        }
-    }
-    spare
-}
-
-/// LSD radix sort of `keys` in place, 16 bits a pass, with `spare` (as long) to scatter into.
-fn radix_sort(keys: &mut [u64], spare: &mut [u64]) {
-    const BITS: u32 = 16;
-    const BUCKETS: usize = 1 << BITS;
-    let mut counts = vec![0usize; BUCKETS];
-    // Which buffer holds the keys now.
-    let mut in_spare = false;
-    for pass in 0..64 / BITS {
-        let shift = pass * BITS;
-        let (from, to): (&[u64], &mut [u64]) = if in_spare {
-            (spare, keys)
-        } else {
-            (keys, spare)
-        };
-        counts.iter_mut().for_each(|c| *c = 0);
-        for &k in from.iter() {
-            counts[((k >> shift) as usize) & (BUCKETS - 1)] += 1;
-        }
-        // A digit every key shares moves nothing: skip the scatter.
-        if counts.contains(&from.len()) {
-            continue;
-        }
-        let mut at = 0;
-        for c in counts.iter_mut() {
-            let here = *c;
-            *c = at;
-            at += here;
-        }
-        for &k in from.iter() {
-            let d = ((k >> shift) as usize) & (BUCKETS - 1);
-            to[counts[d]] = k;
-            counts[d] += 1;
-        }
-        in_spare = !in_spare;
-    }
-    if in_spare {
-        keys.copy_from_slice(spare);
-    }
 }
 
 /// numpy's `_lerp`: measured from the nearer end, so g >= 0.5 rounds from `b`.
@@ -279,27 +180,6 @@ mod tests {
     }
 
     #[test]
-    fn the_two_core_sort_of_a_large_array_is_a_sort() {
-        let mut rng = crate::numpy::default_rng(3);
-        let mut values: Vec<f64> = (0..(1 << 20) + 3)
-            .map(|i| match i % 97 {
-                0 => -0.0,
-                1 => 0.0,
-                _ => crate::numpy::next_double(&mut rng) - 0.5,
-            })
-            .collect();
-        let mut expected = values.clone();
-        expected.sort_by(f64::total_cmp);
-        sort_ascending(&mut values);
-        assert!(
-            values
-                .iter()
-                .zip(&expected)
-                .all(|(a, b)| a.to_bits() == b.to_bits())
-        );
-    }
-
-    #[test]
     fn lerp_takes_the_upper_branch_from_one_half() {
         // 0.1 + (0.7 - 0.1) * 0.5 and 0.7 - 0.6 * 0.5 differ in the last bit.
         let (a, b) = (0.1, 0.7);
@@ -331,18 +211,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn radix_sort_equals_a_comparison_sort(
-            mut values in prop::collection::vec(prop_oneof![
-                Just(0.0f64), Just(-0.0f64), -1e300f64..1e300, -1.0f64..1.0], 0..6000),
-        ) {
-            let mut expected = values.clone();
-            expected.sort_by(f64::total_cmp);
-            sort_ascending(&mut values);
-            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            prop_assert_eq!(bits(&values), bits(&expected));
-        }
-
         #[test]
         fn sorted_quantile_equals_selection(
             values in prop::collection::vec(-1e3f64..1e3, 1..300),

@@ -17,15 +17,17 @@ const BLOCK: usize = 4 << 20;
 const MAX_ROW: usize = 16 << 20;
 
 /// Parses the rows of every block into a state `S` made by `make`, calling `each(state,
-/// values, label)` per row and `finish(state)` once a block is done. Returns the states in file order, the row count and the hash of
-/// the whole (decompressed) stream.
+/// values, label)` per row and `finish(state)` once a block is done; `take` receives the
+/// states in file order as they come (so only blocks still out of order are held). Returns
+/// the row count and the hash of the whole (decompressed) stream.
 pub(super) fn par_rows<S: Send>(
     source: &Source,
     cols: &Columns,
     make: &(dyn Fn() -> S + Sync),
     each: &RowFn<'_, S>,
     finish: &(dyn Fn(&mut S) + Sync),
-) -> Result<(Vec<S>, usize, String), DataError> {
+    take: &mut dyn FnMut(S),
+) -> Result<(usize, String), DataError> {
     let mut cutter = Cutter {
         source,
         stream: source.open()?,
@@ -53,6 +55,15 @@ pub(super) fn par_rows<S: Send>(
     let cutter = Mutex::new(cutter);
     let (to_collector, results) = mpsc::channel::<(usize, BlockResult<S>)>();
     let layout = &layout;
+    // Blocks count their own lines; the first problem in file order wins, so a read error
+    // (a corrupt gzip stream) is reported after the rows before it. Lines start at 2, after
+    // the header.
+    let (mut rows, mut line) = (0, 2u64);
+    let at = |mut e: DataError, line: u64| {
+        e.line = e.line.map(|l| line + l - 1);
+        e
+    };
+    let mut problem = None;
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = to_collector.clone();
@@ -69,47 +80,51 @@ pub(super) fn par_rows<S: Send>(
                     if let Ok((state, _, _)) = &mut got {
                         finish(state);
                     }
-                    if got.is_err() {
-                        // Later blocks cannot matter: the first problem in file order wins.
-                        if let Ok(mut c) = cutter.lock() {
-                            c.stopped = true;
-                        }
-                    }
                     if tx.send((index, got)).is_err() {
                         return;
                     }
                 }
             });
         }
+        drop(to_collector);
+        // This thread puts the blocks in order as they come, until every parser is done.
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0;
+        for (index, got) in results.iter() {
+            waiting.insert(index, got);
+            while let Some(got) = waiting.remove(&next) {
+                next += 1;
+                match got {
+                    _ if problem.is_some() => {}
+                    Ok((state, n, lines)) => {
+                        rows += n;
+                        line += lines;
+                        take(state);
+                    }
+                    Err(e) => {
+                        problem = Some(at(e, line));
+                        // Later blocks cannot matter: the first problem in file order wins.
+                        if let Ok(mut c) = cutter.lock() {
+                            c.stopped = true;
+                        }
+                    }
+                }
+            }
+        }
     });
-    drop(to_collector);
+    if let Some(e) = problem {
+        return Err(e);
+    }
     let cutter = cutter
         .into_inner()
         .map_err(|_| source.error(None, None, "a parser stopped unexpectedly".into()))?;
-    let mut done: Vec<(usize, BlockResult<S>)> = results.into_iter().collect();
-    done.sort_by_key(|(i, _)| *i);
-    // Blocks count their own lines; the first problem in file order wins, so a read error
-    // (a corrupt gzip stream) is reported after the rows before it. Lines start at 2, after
-    // the header.
-    let mut states = Vec::with_capacity(done.len());
-    let (mut rows, mut line) = (0, 2u64);
-    let at = |mut e: DataError, line: u64| {
-        e.line = e.line.map(|l| line + l - 1);
-        e
-    };
-    for (_, r) in done {
-        let (s, n, lines) = r.map_err(|e| at(e, line))?;
-        rows += n;
-        line += lines;
-        states.push(s);
-    }
     if let Some((_, e)) = cutter.failed {
         return Err(at(e, line));
     }
     if rows == 0 {
         return Err(source.error(None, None, "has a header but no rows".into()));
     }
-    Ok((states, rows, format!("{:032x}", cutter.hasher.digest128())))
+    Ok((rows, format!("{:032x}", cutter.hasher.digest128())))
 }
 
 /// The (decompressed) byte stream as it is cut into blocks at line ends.

@@ -6,7 +6,7 @@
 //! The tests hold both paths to the same rows, bit for bit.
 
 use super::block::{Layout, RowFn};
-use super::field;
+use super::{decimal, field};
 
 /// What a column is to a pass: the place of its value in the row of numbers handed on,
 /// and whether it is the label (a column can be both).
@@ -119,7 +119,7 @@ pub(super) fn parse_block<S>(
 
 /// A numeric cell, exactly as [`field::number`] reads it, or None where that gives an error.
 pub(super) fn number(cell: &[u8]) -> Option<f64> {
-    field::simple_decimal(cell).or_else(|| field::number(cell).ok())
+    decimal::simple_decimal(cell).or_else(|| field::number(cell).ok())
 }
 
 fn label(cell: &[u8]) -> Option<bool> {

@@ -10,6 +10,7 @@
 
 mod block;
 mod chunks;
+mod decimal;
 mod fast;
 mod field;
 mod reader;
@@ -189,17 +190,16 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
             spill.write(&std::mem::take(&mut b.features));
         }
     };
-    let (blocks, rows, hash) = chunks::par_rows(source, &needed, &make, &each, &finish)?;
-    let mut scores = Vec::with_capacity(if keep_columns { 0 } else { rows });
-    let mut labels = has_label.then(|| Vec::with_capacity(rows));
-    let mut plot_x = has_plot.then(|| Vec::with_capacity(rows));
+    let mut scores = Vec::new();
+    let mut labels = has_label.then(Vec::new);
+    let mut plot_x = has_plot.then(Vec::new);
     let mut columns: Vec<Vec<f64>> = vec![Vec::new(); if keep_columns { f } else { 0 }];
     // The same ranking as stats::top_indices, so the rows remembered are the run's top rows:
     // each block's candidates, offered in file order with their file-wide index.
     let mut top = TopK::new(top_k);
     let mut top_values = HashMap::new();
     let mut offset = 0;
-    for b in blocks {
+    let mut take = |b: BlockScores| {
         let n = b
             .scores
             .len()
@@ -227,7 +227,8 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
             c.extend_from_slice(&part);
         }
         offset += n;
-    }
+    };
+    let (rows, hash) = chunks::par_rows(source, &needed, &make, &each, &finish, &mut take)?;
     let mut fitted = vec![Fitted::None; f];
     if keep_columns {
         scores = vec![0.0; rows];
@@ -283,11 +284,11 @@ pub fn count_rows(
         numeric: plan.features.iter().map(|f| f.name.clone()).collect(),
         label: None,
     };
-    let make = || counter.empty_like();
+    let empty = counter.empty_like();
+    let make = || empty.empty_like();
     let each = |c: &mut RowCounter, values: &[f64], _: Option<bool>| c.add(values);
-    let (blocks, _, _) = chunks::par_rows(source, &needed, &make, &each, &|_| {})?;
-    for b in blocks {
-        counter.absorb(b);
-    }
+    chunks::par_rows(source, &needed, &make, &each, &|_| {}, &mut |b| {
+        counter.absorb(b)
+    })?;
     Ok(())
 }
