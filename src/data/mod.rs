@@ -154,7 +154,7 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
         columns: vec![Vec::new(); if keep_columns { f } else { 0 }],
         top: TopK::new(top_k),
         top_values: HashMap::new(),
-        features: Vec::new(),
+        features: spill.as_ref().map(spill::Spill::buffer).unwrap_or_default(),
     };
     let each = |b: &mut BlockScores, values: &[f64], label: Option<bool>| {
         if keep_columns {
@@ -187,7 +187,7 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
     };
     let finish = |b: &mut BlockScores| {
         if let Some(spill) = &spill {
-            spill.write(&std::mem::take(&mut b.features));
+            spill.write(&mut b.features);
         }
     };
     let mut scores = Vec::new();

@@ -13,8 +13,10 @@ use std::sync::Mutex;
 #[derive(Debug)]
 pub(super) struct Spill {
     width: usize,
-    /// Files not being written to now.
-    idle: Mutex<Vec<File>>,
+    /// Files not being written to now, each with its buffer of bytes.
+    idle: Mutex<Vec<(File, Vec<u8>)>>,
+    /// Emptied value buffers, for the next blocks (so no block pays for fresh pages).
+    buffers: Mutex<Vec<Vec<f64>>>,
     /// Set once a file could not be made or written: the spill is then incomplete.
     failed: Mutex<bool>,
 }
@@ -25,20 +27,36 @@ impl Spill {
         Spill {
             width,
             idle: Mutex::new(Vec::new()),
+            buffers: Mutex::new(Vec::new()),
             failed: Mutex::new(false),
         }
     }
 
-    /// Writes one block's rows (`values`, row after row).
-    pub(super) fn write(&self, values: &[f64]) {
-        if self.has_failed() {
-            return;
+    /// An empty buffer for a block's values: one a written block gave back, if any.
+    pub(super) fn buffer(&self) -> Vec<f64> {
+        let reused = self.buffers.lock().ok().and_then(|mut b| b.pop());
+        reused.unwrap_or_default()
+    }
+
+    /// Writes one block's rows (`values`, row after row), then empties `values` for reuse.
+    pub(super) fn write(&self, values: &mut Vec<f64>) {
+        if !self.has_failed() {
+            self.write_out(values);
         }
-        let file = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        let Some(mut file) = file.or_else(|| tempfile::tempfile().ok()) else {
+        let values = std::mem::take(values);
+        if let Ok(mut buffers) = self.buffers.lock() {
+            buffers.push(values);
+            buffers.last_mut().map(Vec::clear);
+        }
+    }
+
+    fn write_out(&self, values: &[f64]) {
+        let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let made = || tempfile::tempfile().ok().map(|file| (file, Vec::new()));
+        let Some((mut file, mut bytes)) = idle.or_else(made) else {
             return self.fail();
         };
-        let mut bytes = Vec::with_capacity(8 * values.len());
+        bytes.clear();
         for v in values {
             bytes.extend_from_slice(&v.to_le_bytes());
         }
@@ -46,7 +64,7 @@ impl Spill {
             return self.fail();
         }
         if let Ok(mut idle) = self.idle.lock() {
-            idle.push(file);
+            idle.push((file, bytes));
         }
     }
 
@@ -66,7 +84,13 @@ impl Spill {
         if self.has_failed() {
             return None;
         }
-        let files = self.idle.into_inner().ok()?;
+        let files: Vec<File> = self
+            .idle
+            .into_inner()
+            .ok()?
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
         let width = self.width;
         let counted: Vec<Option<RowCounter>> = std::thread::scope(|scope| {
             let counter = &*counter;
