@@ -18,14 +18,15 @@ fn kdd() -> PathBuf {
 }
 
 fn run_json(dir: &Path, args: &[&str]) -> Value {
-    let out = anomaly_lab(dir)
-        .arg("run")
-        .args(args)
-        .output()
-        .expect("runs");
+    json_of(anomaly_lab(dir).arg("run").args(args))
+}
+
+/// Runs a command that must succeed and print one JSON document.
+fn json_of(command: &mut assert_cmd::Command) -> Value {
+    let out = command.output().expect("runs");
     assert!(
         out.status.success(),
-        "{args:?}: {}",
+        "{command:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("stdout is one JSON document")
@@ -197,18 +198,12 @@ fn explanations_are_the_same_whether_the_rows_were_set_aside_or_read_again() {
         "--no-plot",
     ];
     let set_aside = run_json(dir.path(), &args);
-    let out = anomaly_lab(dir.path())
-        .env("TMPDIR", dir.path().join("missing"))
-        .arg("run")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let read_again = json_of(
+        anomaly_lab(dir.path())
+            .env("TMPDIR", dir.path().join("missing"))
+            .arg("run")
+            .args(args),
     );
-    let read_again: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(set_aside["top_cases"].as_array().map(Vec::len), Some(8));
     assert_eq!(set_aside, read_again);
 }
@@ -473,31 +468,25 @@ fn sweep_rows_and_curves_match_numpy_and_scikit_learn_on_kdd() {
         let qs: Vec<String> = c.sweep.iter().map(|r| f(&r.quantile).to_string()).collect();
         let weights = weights.join(",");
         let qs = qs.join(",");
-        let out = anomaly_lab(dir.path())
-            .args([
-                "sweep",
-                "--data",
-                kdd().to_str().unwrap(),
-                "--weights",
-                &weights,
-            ])
-            .args([
-                "--label",
-                "attack",
-                "--quantiles",
-                &qs,
-                "--format",
-                "json",
-                "--no-plot",
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let v = json_of(
+            anomaly_lab(dir.path())
+                .args([
+                    "sweep",
+                    "--data",
+                    kdd().to_str().unwrap(),
+                    "--weights",
+                    &weights,
+                ])
+                .args([
+                    "--label",
+                    "attack",
+                    "--quantiles",
+                    &qs,
+                    "--format",
+                    "json",
+                    "--no-plot",
+                ]),
         );
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         for (row, want) in v["rows"].as_array().unwrap().iter().zip(&c.sweep) {
             assert_eq!(
                 hex(row["threshold"].as_f64().unwrap()),
