@@ -208,6 +208,39 @@ fn explanations_are_the_same_whether_the_rows_were_set_aside_or_read_again() {
     assert_eq!(set_aside, read_again);
 }
 
+#[test]
+fn a_header_longer_than_a_block_is_read_whole() {
+    // The first block is 4 MiB: a longer header (a 5 MiB last name) is read on until its
+    // line ends; one past the 16 MiB row limit is refused as such.
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!("a,b,{}\n1,2,3\n4,5,6\n", "x".repeat(5 << 20));
+    std::fs::write(dir.path().join("long.csv"), long).unwrap();
+    let v = run_json(
+        dir.path(),
+        &["--data", "long.csv", "--weights", "b=1", "--no-plot"],
+    );
+    assert_eq!(v["params"]["data"]["rows"], 2);
+    let endless = format!("a,b,{}\n1,2,3\n", "x".repeat(17 << 20));
+    std::fs::write(dir.path().join("endless.csv"), endless).unwrap();
+    let out = anomaly_lab(dir.path())
+        .args([
+            "run",
+            "--data",
+            "endless.csv",
+            "--weights",
+            "b=1",
+            "--no-plot",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 1: has a row longer than 16 MiB"),
+        "{err}"
+    );
+}
+
 /// Exports a run, scores the export with the same weights, and compares.
 fn round_trip(generate: &[&str], rescore: &[&str]) {
     let dir = tempfile::tempdir().unwrap();

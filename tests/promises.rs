@@ -235,6 +235,16 @@ fn a_command_that_fails_to_print_writes_no_file() {
 
 /// Runs `args` under an address-space limit (`ulimit -v`) of `bytes`.
 fn limited(dir: &Path, bytes: u64, args: &[&str]) -> Output {
+    limited_by(dir, libc::RLIMIT_AS, bytes, args)
+}
+
+/// Runs `args` with `resource` limited to `bytes`.
+fn limited_by(
+    dir: &Path,
+    resource: libc::__rlimit_resource_t,
+    bytes: u64,
+    args: &[&str],
+) -> Output {
     let mut c = bin(dir);
     c.args(args);
     // SAFETY: only setrlimit, which is async-signal-safe, runs in the child before exec.
@@ -244,13 +254,38 @@ fn limited(dir: &Path, bytes: u64, args: &[&str]) -> Output {
                 rlim_cur: bytes,
                 rlim_max: bytes,
             };
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+            if libc::setrlimit(resource, &limit) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
         });
     }
     c.output().unwrap()
+}
+
+#[test]
+fn a_file_size_limit_leaves_the_explanations_to_a_second_reading() {
+    // The explanations' values go to temporary files; under `ulimit -f` they could outgrow
+    // the limit, whose signal would end the run, so the file is read again instead.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut csv = String::from("a,b\n");
+    for i in 0..2000 {
+        csv += &format!("{},{}\n", i % 7, i % 5);
+    }
+    std::fs::write(d.join("rows.csv"), csv).unwrap();
+    let args = [
+        "run",
+        "--data",
+        "rows.csv",
+        "--weights",
+        "a=0.5,b=0.3",
+        "--no-plot",
+    ];
+    let free = bin(d).args(args).output().unwrap();
+    let limited = limited_by(d, libc::RLIMIT_FSIZE, 4096, &args);
+    assert!(limited.status.success(), "{:?}", limited.status);
+    assert_eq!(limited.stdout, free.stdout);
 }
 
 #[test]

@@ -45,7 +45,20 @@ pub(super) fn par_rows<S: Send>(
         &mut cutter.pending,
         BLOCK,
     )?;
-    // The header: the first record, wherever it ends.
+    // The header: the first record, wherever it ends, so read until one line end is in.
+    while !cutter.eof && cut_point(&cutter.pending) == 0 {
+        if cutter.pending.len() >= MAX_ROW {
+            return Err(source.error(Some(1), None, too_long()));
+        }
+        let want = cutter.pending.len() + BLOCK;
+        cutter.eof = fill(
+            source,
+            &mut cutter.stream,
+            &mut cutter.hasher,
+            &mut cutter.pending,
+            want,
+        )?;
+    }
     let (layout, header_end) = source.layout(&cutter.pending, cols)?;
     cutter.pending.drain(..header_end);
     // Each parser cuts its next block itself (the stream is read and hashed in order under
@@ -184,15 +197,7 @@ impl Cutter<'_> {
                 cut_point(&self.pending)
             };
             if cut == 0 && self.pending.len() >= MAX_ROW {
-                return Err(source.error(
-                    Some(1),
-                    None,
-                    format!(
-                        "has a row longer than {} MiB (no line end, or a quote that is never \
-                         closed): not a telemetry export?",
-                        MAX_ROW >> 20
-                    ),
-                ));
+                return Err(source.error(Some(1), None, too_long()));
             }
             if cut == 0 {
                 // No line end with balanced quotes yet: read more before cutting.
@@ -214,6 +219,14 @@ impl Cutter<'_> {
             return Ok(true);
         }
     }
+}
+
+fn too_long() -> String {
+    format!(
+        "has a row longer than {} MiB (no line end, or a quote that is never closed): not a \
+         telemetry export?",
+        MAX_ROW >> 20
+    )
 }
 
 /// Reads until `pending` holds at least `want` bytes or the stream ends; hashes what it read.

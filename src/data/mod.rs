@@ -146,7 +146,9 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
     let has_label = plan.label.is_some();
     let has_plot = plan.plot_x.is_some();
     let top_k = if keep_columns { 0 } else { plan.top_k };
-    let spill = (top_k > 0).then(|| spill::Spill::new(f));
+    let spill = (top_k > 0)
+        .then(|| spill::Spill::new_if_allowed(f))
+        .flatten();
     let make = || BlockScores {
         scores: Vec::new(),
         labels: Vec::new(),

@@ -22,6 +22,12 @@ pub(super) struct Spill {
 }
 
 impl Spill {
+    /// A spill of rows of `width` values, or None where the files could outgrow a limit on
+    /// file size (`ulimit -f`, whose signal would end the run): then the file is read again.
+    pub(super) fn new_if_allowed(width: usize) -> Option<Spill> {
+        file_size_unlimited().then(|| Spill::new(width))
+    }
+
     /// A spill of rows of `width` values.
     pub(super) fn new(width: usize) -> Spill {
         Spill {
@@ -111,6 +117,22 @@ impl Spill {
         }
         Some(())
     }
+}
+
+#[cfg(unix)]
+fn file_size_unlimited() -> bool {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit only fills in the struct it is given.
+    let got = unsafe { libc::getrlimit(libc::RLIMIT_FSIZE, &mut limit) };
+    got == 0 && limit.rlim_cur == libc::RLIM_INFINITY
+}
+
+#[cfg(not(unix))]
+fn file_size_unlimited() -> bool {
+    true
 }
 
 /// One file's rows, counted into a counter like `like`.
