@@ -38,26 +38,13 @@ pub(super) fn par_rows<S: Send>(
         stopped: false,
         failed: None,
     };
-    cutter.eof = fill(
-        source,
-        &mut cutter.stream,
-        &mut cutter.hasher,
-        &mut cutter.pending,
-        BLOCK,
-    )?;
+    cutter.fill_to(BLOCK)?;
     // The header: the first record, wherever it ends, so read until one line end is in.
     while !cutter.eof && cut_point(&cutter.pending) == 0 {
         if cutter.pending.len() >= MAX_ROW {
             return Err(source.error(Some(1), None, too_long()));
         }
-        let want = cutter.pending.len() + BLOCK;
-        cutter.eof = fill(
-            source,
-            &mut cutter.stream,
-            &mut cutter.hasher,
-            &mut cutter.pending,
-            want,
-        )?;
+        cutter.fill_to(cutter.pending.len() + BLOCK)?;
     }
     let (layout, header_end) = source.layout(&cutter.pending, cols)?;
     cutter.pending.drain(..header_end);
@@ -176,17 +163,23 @@ impl Cutter<'_> {
         }
     }
 
+    /// Reads until `pending` holds `want` bytes or the stream ends.
+    fn fill_to(&mut self, want: usize) -> Result<(), DataError> {
+        self.eof = fill(
+            self.source,
+            &mut self.stream,
+            &mut self.hasher,
+            &mut self.pending,
+            want,
+        )?;
+        Ok(())
+    }
+
     fn cut(&mut self, into: &mut Vec<u8>) -> Result<bool, DataError> {
         let source = self.source;
         loop {
             if !self.eof && self.pending.len() < BLOCK {
-                self.eof = fill(
-                    source,
-                    &mut self.stream,
-                    &mut self.hasher,
-                    &mut self.pending,
-                    BLOCK,
-                )?;
+                self.fill_to(BLOCK)?;
             }
             if self.pending.is_empty() {
                 return Ok(false);
@@ -201,14 +194,7 @@ impl Cutter<'_> {
             }
             if cut == 0 {
                 // No line end with balanced quotes yet: read more before cutting.
-                let want = self.pending.len() + BLOCK;
-                self.eof = fill(
-                    source,
-                    &mut self.stream,
-                    &mut self.hasher,
-                    &mut self.pending,
-                    want,
-                )?;
+                self.fill_to(self.pending.len() + BLOCK)?;
                 continue;
             }
             // The rest goes to `into`'s buffer, which becomes the pending one.
