@@ -7,6 +7,7 @@ use crate::explain::RowCounter;
 use std::fs::File;
 use std::io::{Read, Seek, Write};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Values (f64, little-endian), a row's features after one another, in as many files as
 /// there were parsers at once. Row order does not matter to a count.
@@ -18,24 +19,19 @@ pub(super) struct Spill {
     /// Emptied value buffers, for the next blocks (so no block pays for fresh pages).
     buffers: Mutex<Vec<Vec<f64>>>,
     /// Set once a file could not be made or written: the spill is then incomplete.
-    failed: Mutex<bool>,
+    failed: AtomicBool,
 }
 
 impl Spill {
     /// A spill of rows of `width` values, or None where the files could outgrow a limit on
     /// file size (`ulimit -f`, whose signal would end the run): then the file is read again.
     pub(super) fn new_if_allowed(width: usize) -> Option<Spill> {
-        file_size_unlimited().then(|| Spill::new(width))
-    }
-
-    /// A spill of rows of `width` values.
-    pub(super) fn new(width: usize) -> Spill {
-        Spill {
+        file_size_unlimited().then(|| Spill {
             width,
             idle: Mutex::new(Vec::new()),
             buffers: Mutex::new(Vec::new()),
-            failed: Mutex::new(false),
-        }
+            failed: AtomicBool::new(false),
+        })
     }
 
     /// An empty buffer for a block's values: one a written block gave back, if any.
@@ -49,10 +45,10 @@ impl Spill {
         if !self.has_failed() {
             self.write_out(values);
         }
-        let values = std::mem::take(values);
+        let mut values = std::mem::take(values);
+        values.clear();
         if let Ok(mut buffers) = self.buffers.lock() {
             buffers.push(values);
-            buffers.last_mut().map(Vec::clear);
         }
     }
 
@@ -75,13 +71,11 @@ impl Spill {
     }
 
     fn fail(&self) {
-        if let Ok(mut failed) = self.failed.lock() {
-            *failed = true;
-        }
+        self.failed.store(true, Ordering::Relaxed);
     }
 
     fn has_failed(&self) -> bool {
-        self.failed.lock().map_or(true, |f| *f)
+        self.failed.load(Ordering::Relaxed)
     }
 
     /// Counts every row set aside into `counter`, a file a thread; None if the spill is
