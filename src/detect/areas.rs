@@ -63,8 +63,9 @@ impl Areas {
     pub fn of_sorted(all: &[f64], threats: &[f64]) -> Areas {
         let total = threats.len() as f64;
         let benign = (all.len() - threats.len()) as f64;
+        let points = points_down(all, threats).count();
         Areas {
-            average_precision: average_precision(all, threats, total),
+            average_precision: average_precision(all, threats, points, total),
             roc_auc: (total > 0.0 && benign > 0.0).then(|| roc_auc(all, threats, total, benign)),
         }
     }
@@ -72,13 +73,12 @@ impl Areas {
 
 /// `-sum(diff(recall) * precision[:-1])` over the points lowest score first, then the
 /// (precision 1, recall 0) end point; clipped at 0.
-fn average_precision(all: &[f64], threats: &[f64], total: f64) -> f64 {
+fn average_precision(all: &[f64], threats: &[f64], points: usize, total: f64) -> f64 {
     let precision = |(tp, fp): (f64, f64)| if tp + fp == 0.0 { 0.0 } else { tp / (tp + fp) };
     let recall = |(tp, _): (f64, f64)| if total == 0.0 { 1.0 } else { tp / total };
-    let n = points_down(all, threats).count();
     let mut walk = points_up(all, threats).map(|p| (precision(p), recall(p)));
     let mut here = walk.next();
-    let area = -pairwise_sum_in_order(n, &mut || {
+    let area = -pairwise_sum_in_order(points, &mut || {
         let (p, r) = here.unwrap_or((1.0, 0.0));
         here = walk.next();
         let next_recall = here.map_or(0.0, |(_, r)| r);
@@ -88,26 +88,22 @@ fn average_precision(all: &[f64], threats: &[f64], total: f64) -> f64 {
 }
 
 /// The trapezoids under (fpr, tpr) from (0, 0) through the points highest score first,
-/// keeping only those where the curve bends (`drop_intermediate`).
+/// keeping only those where the curve bends (`drop_intermediate`; the first and last
+/// points, which have no neighbour on one side, are always kept).
 fn roc_auc(all: &[f64], threats: &[f64], total: f64, benign: f64) -> f64 {
     let kept = || {
-        let m = points_down(all, threats).count();
         let mut before: Option<(f64, f64)> = None;
         let mut walk = points_down(all, threats).peekable();
-        let mut index = 0;
         std::iter::from_fn(move || {
             loop {
                 let here = walk.next()?;
-                let after = walk.peek().copied();
-                let i = index;
-                index += 1;
-                let around = before.zip(after);
+                let around = before.zip(walk.peek().copied());
                 before = Some(here);
                 let bends = |pick: fn((f64, f64)) -> f64| {
                     around
                         .is_none_or(|(b, a)| (pick(a) - pick(here)) - (pick(here) - pick(b)) != 0.0)
                 };
-                if m <= 2 || i == 0 || i == m - 1 || bends(|p| p.1) || bends(|p| p.0) {
+                if bends(|p| p.1) || bends(|p| p.0) {
                     return Some((here.1 / benign, here.0 / total));
                 }
             }
