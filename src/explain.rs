@@ -2,10 +2,13 @@
 //! contribution (weight times the value the score used) and percentile in the population.
 //! The contributions, summed in feature order from the first, are the score to the bit.
 
+mod counter;
+
 use crate::lab::Lab;
 use crate::report::Ordered;
 use crate::run::Outcome;
 use crate::scale::Fitted;
+use counter::Counter;
 use serde::{Deserialize, Serialize};
 
 /// One of the top cases, explained.
@@ -141,59 +144,11 @@ impl Explainer {
     }
 }
 
-/// Counts population values at or below each of a few target values. Sorting the targets
-/// makes this one binary search per population value.
-#[derive(Debug)]
-struct Counter {
-    keys: Vec<f64>,
-    /// The target each sorted key belongs to.
-    order: Vec<usize>,
-    /// below[j]: values <= keys[j] but > keys[j-1].
-    below: Vec<u64>,
-}
-
-impl Counter {
-    fn new(targets: &[f64]) -> Counter {
-        let mut sorted: Vec<(f64, usize)> = targets.iter().copied().zip(0..).collect();
-        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-        Counter {
-            keys: sorted.iter().map(|p| p.0).collect(),
-            order: sorted.iter().map(|p| p.1).collect(),
-            below: vec![0; targets.len() + 1],
-        }
-    }
-
-    #[inline]
-    fn add(&mut self, x: f64) {
-        self.below[self.keys.partition_point(|&k| k < x)] += 1;
-    }
-
-    fn finish(self) -> Vec<u64> {
-        let mut out = vec![0; self.keys.len()];
-        let mut running = 0;
-        for (j, &case) in self.order.iter().enumerate() {
-            running += self.below[j];
-            out[case] = running;
-        }
-        out
-    }
-}
-
 /// Counts streamed rows for every feature (see `Explainer::count_rows`).
 #[derive(Debug)]
 pub struct RowCounter {
     counters: Vec<Counter>,
     rows: u64,
-}
-
-impl Counter {
-    fn empty_like(&self) -> Counter {
-        Counter {
-            keys: self.keys.clone(),
-            order: self.order.clone(),
-            below: vec![0; self.below.len()],
-        }
-    }
 }
 
 impl RowCounter {
@@ -216,9 +171,7 @@ impl RowCounter {
     /// Adds another counter's rows (same targets) to this one's.
     pub fn absorb(&mut self, other: RowCounter) {
         for (c, o) in self.counters.iter_mut().zip(other.counters) {
-            for (a, b) in c.below.iter_mut().zip(o.below) {
-                *a += b;
-            }
+            c.absorb(o);
         }
         self.rows += other.rows;
     }

@@ -160,7 +160,7 @@ pub fn simulate_keeping(
     let plot_index = keep_plot_x.then(|| cfg.plot_feature());
     let mut plot_x = None;
     let mut scores = Array1::<f64>::zeros(cfg.n);
-    let (labels, spare) = generate(cfg, &mut |i, raw, used| {
+    let labels = generate(cfg, &mut |i, raw, used| {
         if plot_index == Some(i) {
             plot_x = Some(Array1::from(raw.to_vec()));
         }
@@ -176,7 +176,7 @@ pub fn simulate_keeping(
         labels,
         plot_x,
     };
-    let mut out = evaluate(population, cfg.cut, cfg.top_k, spare)?;
+    let mut out = evaluate(population, cfg.cut, cfg.top_k)?;
     let mut explainer = Explainer::new(&cfg.lab, &out, &fitted);
     if keep_columns {
         for (i, column) in kept.iter().enumerate() {
@@ -194,8 +194,8 @@ pub fn simulate_keeping(
 
 /// Sees feature i's raw column and (the column the score uses, its fitted scale).
 type ColumnVisitor<'a> = dyn FnMut(usize, &[f64], (&[f64], Fitted)) + 'a;
-/// The labels, if any, and a spent column buffer.
-type Generated = (Option<Vec<bool>>, Vec<f64>);
+/// The labels, if any.
+type Generated = Option<Vec<bool>>;
 
 /// Draws the labels, then each feature's column in order, exactly as the lab's numpy twin:
 ///
@@ -206,7 +206,7 @@ type Generated = (Option<Vec<bool>>, Vec<f64>);
 /// ```
 ///
 /// `each(i, raw, (used, fitted))` sees feature i's raw column and the scaled column the
-/// score uses. Returns the labels, and the column buffer for reuse.
+/// score uses. Returns the labels.
 fn generate(cfg: &RunConfig, each: &mut ColumnVisitor) -> Result<Generated, RunError> {
     if !cfg.lab.is_generated() || cfg.lab.features.iter().any(|f| f.distribution.is_none()) {
         return Err(RunError::NotGenerated(cfg.lab.id.clone()));
@@ -253,17 +253,11 @@ fn generate(cfg: &RunConfig, each: &mut ColumnVisitor) -> Result<Generated, RunE
             each(i, &raw, (&used, fitted));
         }
     }
-    Ok((labels, raw))
+    Ok(labels)
 }
 
 /// The cut, the priority set, the ranking and, with labels, the detection metrics.
-/// `scratch` (any buffer, e.g. a spent feature column) becomes the quantile's working copy.
-pub fn evaluate(
-    pop: Population,
-    cut: Cut,
-    top_k: usize,
-    mut scratch: Vec<f64>,
-) -> Result<Outcome, RunError> {
+pub fn evaluate(pop: Population, cut: Cut, top_k: usize) -> Result<Outcome, RunError> {
     let scores = pop.scores.as_slice().expect("contiguous");
     if let Some(case) = scores.iter().position(|s| !s.is_finite()) {
         return Err(RunError::Overflow { case });
@@ -272,19 +266,14 @@ pub fn evaluate(
     let (threshold, top, sorted) = std::thread::scope(|scope| {
         let top = (scores.len() >= PARALLEL_FROM && crate::threads::count() > 1)
             .then(|| crate::allocator::spawn_scoped(scope, || stats::top_indices(scores, top_k)));
-        // With labels the curve sorts the scores anyway: the quantile is read off that sort,
-        // and no working copy is made beside it.
-        let sorted = pop.labels.as_ref().map(|labels| {
-            drop(std::mem::take(&mut scratch));
-            crate::detect::sorted_descending(scores, labels)
-        });
+        // With labels the curve sorts the scores anyway: the quantile is read off that sort.
+        let sorted = pop
+            .labels
+            .as_ref()
+            .map(|labels| crate::detect::sorted_descending(scores, labels));
         let threshold = match (cut, &sorted) {
             (Cut::Quantile(q), Some((all, _))) => stats::quantile_sorted_descending(all, q),
-            (Cut::Quantile(q), None) => {
-                scratch.clear();
-                scratch.extend_from_slice(scores);
-                stats::quantile_linear(scratch, q)
-            }
+            (Cut::Quantile(q), None) => stats::quantile_linear(scores, q),
             (Cut::Threshold(t), _) => t,
         };
         let top = match top {

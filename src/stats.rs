@@ -3,23 +3,26 @@
 //! `np.quantile(method='linear')` and `np.argsort(...)[-k:][::-1]` sort the whole array;
 //! the same order statistics come out of a selection (quantile) and a bounded heap (top k).
 
+mod select;
 mod sort;
 
+pub use select::adjacent_order_statistics;
 pub use sort::{sort_ascending, sorted_descending};
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
 /// `np.quantile(values, q)` with the default 'linear' method, bit for bit.
 ///
-/// `q` must lie in [0, 1] and `values` must be non-empty (the CLI validates both).
-/// Selection reorders `scratch`, a copy the caller gives up, so no sort is needed.
-pub fn quantile_linear(mut scratch: Vec<f64>, q: f64) -> f64 {
-    let n = scratch.len();
+/// `q` must lie in [0, 1] and `values` must be non-empty (the CLI validates both). The two
+/// order statistics come from a selection that leaves `values` as they are, so no sort and
+/// no copy is needed.
+pub fn quantile_linear(values: &[f64], q: f64) -> f64 {
+    let n = values.len();
     assert!(n > 0, "quantile of an empty column");
     let last = (n - 1) as f64;
     let virtual_index = last * q;
     if virtual_index >= last {
-        let max = scratch
+        let max = values
             .iter()
             .copied()
             .max_by(f64::total_cmp)
@@ -30,8 +33,7 @@ pub fn quantile_linear(mut scratch: Vec<f64>, q: f64) -> f64 {
     }
     let lo = virtual_index.floor() as usize;
     let g = virtual_index - lo as f64;
-    let (_, &mut a, above) = scratch.select_nth_unstable_by(lo, f64::total_cmp);
-    let b = above.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
+    let (a, b) = adjacent_order_statistics(values, lo);
     lerp(a, b, g)
 }
 
@@ -72,15 +74,19 @@ pub fn lerp(a: f64, b: f64, g: f64) -> f64 {
 
 /// Indices with `score >= threshold`, ascending.
 pub fn priority_indices(scores: &[f64], threshold: f64) -> Vec<usize> {
-    scores
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &s)| (s >= threshold).then_some(i))
-        .collect()
+    let count = scores.iter().filter(|&&s| s >= threshold).count();
+    // Every index is written and only the flagged ones kept (the cursor moves past them):
+    // no branch to mispredict where flagged and unflagged cases alternate at random.
+    let mut out = vec![0; count + 1];
+    let mut len = 0;
+    for (i, &s) in scores.iter().enumerate() {
+        out[len] = i;
+        len += usize::from(s >= threshold);
+    }
+    out.truncate(count);
+    out
 }
 
-/// A score with its index, ordered by score, then by index: so among equal scores the
-/// higher index ranks first, as in a stable ascending argsort read backwards.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct ScoredCase(f64, usize);
 
@@ -105,6 +111,9 @@ impl Ord for ScoredCase {
 /// Ties (which continuous data does not produce) go to the higher index. A min-heap of
 /// size k keeps this O(n log k) in time and O(k) in memory.
 pub fn top_indices(scores: &[f64], k: usize) -> Vec<usize> {
+    if k == 0 {
+        return Vec::new();
+    }
     let mut top = TopK::new(k.min(scores.len()));
     for (i, &s) in scores.iter().enumerate() {
         top.push(s, i);
@@ -190,13 +199,13 @@ mod tests {
 
     #[test]
     fn quantile_edges() {
-        assert_eq!(quantile_linear(vec![3.0], 0.5), 3.0);
-        assert_eq!(quantile_linear(vec![3.0, 1.0, 2.0], 0.0), 1.0);
-        assert_eq!(quantile_linear(vec![3.0, 1.0, 2.0], 1.0), 3.0);
-        assert_eq!(quantile_linear(vec![1.0, 2.0], 0.5), 1.5);
+        assert_eq!(quantile_linear(&[3.0], 0.5), 3.0);
+        assert_eq!(quantile_linear(&[3.0, 1.0, 2.0], 0.0), 1.0);
+        assert_eq!(quantile_linear(&[3.0, 1.0, 2.0], 1.0), 3.0);
+        assert_eq!(quantile_linear(&[1.0, 2.0], 0.5), 1.5);
         // numpy: np.quantile([-1.0, -0.0], 1.0) is +0.0, np.quantile([-0.0], 1.0) is -0.0.
-        assert_eq!(quantile_linear(vec![-1.0, -0.0], 1.0).to_bits(), 0);
-        assert!(quantile_linear(vec![-0.0], 1.0).is_sign_negative());
+        assert_eq!(quantile_linear(&[-1.0, -0.0], 1.0).to_bits(), 0);
+        assert!(quantile_linear(&[-0.0], 1.0).is_sign_negative());
     }
 
     #[test]
@@ -220,7 +229,7 @@ mod tests {
             sorted.sort_by(f64::total_cmp);
             prop_assert_eq!(
                 quantile_sorted(&sorted, q).to_bits(),
-                quantile_linear(values, q).to_bits()
+                quantile_linear(&values, q).to_bits()
             );
         }
 
@@ -230,7 +239,7 @@ mod tests {
             q in 0.0f64..=1.0,
         ) {
             let expected = quantile_by_sorting(&values, q);
-            prop_assert_eq!(quantile_linear(values, q).to_bits(), expected.to_bits());
+            prop_assert_eq!(quantile_linear(&values, q).to_bits(), expected.to_bits());
         }
 
         #[test]
@@ -245,7 +254,13 @@ mod tests {
         fn priority_set_is_exactly_the_scores_at_or_above(
             values in prop::collection::vec(0.0f64..1.0, 0..100),
             t in 0.0f64..1.0,
+            at_a_score in any::<Option<prop::sample::Index>>(),
         ) {
+            // The threshold is often one of the scores, as a quantile of them is.
+            let t = match at_a_score {
+                Some(i) if !values.is_empty() => values[i.index(values.len())],
+                _ => t,
+            };
             let p = priority_indices(&values, t);
             prop_assert!(p.windows(2).all(|w| w[0] < w[1]));
             prop_assert_eq!(p.len(), values.iter().filter(|&&v| v >= t).count());

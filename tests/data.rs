@@ -93,7 +93,7 @@ fn kdd_scores_and_metrics_match_pandas_numpy_and_scikit_learn() {
             labels: scored.labels,
             plot_x: None,
         };
-        let out = evaluate(population, cut, c.top_k, Vec::new()).unwrap();
+        let out = evaluate(population, cut, c.top_k).unwrap();
         assert_eq!(hex(out.threshold), c.threshold, "case {i}");
         assert_eq!(out.priority.len(), c.priority_count, "case {i}");
         assert_eq!(out.top, c.top_indices, "case {i}");

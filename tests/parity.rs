@@ -59,7 +59,7 @@ fn quantiles_match_numpy_including_the_upper_interpolation_branch() {
         let values: Vec<f64> = case.values.iter().map(|b| f(b)).collect();
         for [q, expected] in &case.checks {
             let q = f(q);
-            let got = quantile_linear(values.clone(), q);
+            let got = quantile_linear(&values, q);
             assert_eq!(hex(got), *expected, "n {} q {q}", values.len());
             let vi = (values.len() - 1) as f64 * q;
             if vi < (values.len() - 1) as f64 && vi - vi.floor() >= 0.5 {

@@ -250,7 +250,7 @@ pub(super) fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Re
         labels: scored.labels,
         plot_x: scored.plot_x.map(Array1::from),
     };
-    let mut out = evaluate(population, cfg.cut, cfg.top_k, Vec::new())?;
+    let mut out = evaluate(population, cfg.cut, cfg.top_k)?;
     let mut explainer = Explainer::new(&cfg.lab, &out, &scored.fitted);
     match &scored.columns {
         Some(columns) => {

@@ -18,12 +18,12 @@ pub fn sorted_descending(values: Vec<f64>) -> Vec<f64> {
 }
 
 /// Order-preserving keys: flip every bit of negatives, only the sign bit of the rest.
-fn key(x: f64) -> u64 {
+pub(super) fn key(x: f64) -> u64 {
     let b = x.to_bits();
     if b >> 63 == 1 { !b } else { b | 1 << 63 }
 }
 
-fn unkey(k: u64) -> f64 {
+pub(super) fn unkey(k: u64) -> f64 {
     f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
 }
 
