@@ -139,6 +139,7 @@ impl TopK {
 
     /// Offers case `index`; returns whether it is now among the top k and, if it pushed
     /// another case out, that case's index.
+    #[inline]
     pub fn push(&mut self, score: f64, index: usize) -> (bool, Option<usize>) {
         let item = ScoredCase(score, index);
         if self.heap.len() < self.k {

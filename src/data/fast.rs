@@ -1,9 +1,10 @@
 //! The quick path for the usual export: a block with no quote and nothing but ASCII. Its
-//! rows are split at line ends and commas with `memchr`, and its numbers are read with
-//! Clinger's fast path where that is exact. Anything else (a quote, a lone carriage return,
-//! a row of the wrong width, a cell the quick reading does not take) gives up on the block,
-//! and the csv crate parses it again from the start: then it gives the rows or the error.
-//! The tests hold both paths to the same rows, bit for bit.
+//! rows are read cell by cell from the front: a number in the simple form is read where it
+//! stands (`decimal`) and ends its cell at the delimiter after it; any other cell is found
+//! by its delimiter (`memchr`) and read by the full parser. Anything else (a quote, a lone
+//! carriage return, a row of the wrong width, a cell neither reading takes) gives up on the
+//! block, and the csv crate parses it again from the start: then it gives the rows or the
+//! error. The tests hold both paths to the same rows, bit for bit.
 
 use super::block::{Layout, RowFn};
 use super::{decimal, field};
@@ -58,63 +59,90 @@ pub(super) fn parse_block<S>(
         return None;
     }
     let roles = &layout.roles;
+    let width = roles.columns.len();
     let mut values = vec![0.0; layout.numeric.len()];
     let mut label = None;
     let (mut rows, mut lines) = (0usize, 0u64);
-    let (mut column, mut start) = (0usize, 0usize);
-    let take = |column: usize, cell: &[u8], values: &mut [f64], label: &mut Option<bool>| {
-        let role = roles.columns.get(column)?;
-        if let Some(place) = role.number {
-            values[place] = number(cell)?;
+    let mut at = 0;
+    while at < bytes.len() {
+        // A blank line: no row, as the csv crate reads it.
+        if let Some(next) = line_end(bytes, at) {
+            (lines, at) = (lines + 1, next);
+            continue;
         }
-        if role.label {
-            *label = Some(self::label(cell)?);
+        for (column, role) in roles.columns.iter().enumerate() {
+            let end = take(role, bytes, at, &mut values, &mut label)?;
+            let last = column + 1 == width;
+            match (bytes.get(end), last) {
+                (Some(b','), false) => at = end + 1,
+                (None, true) => at = end,
+                (Some(_), true) => {
+                    at = line_end(bytes, end)?;
+                    lines += 1;
+                }
+                // Too many cells, or too few.
+                _ => return None,
+            }
         }
-        Some(())
-    };
-    let copy = |values: &mut [f64]| {
         for &(from, to) in &roles.copies {
             values[to] = values[from];
         }
-    };
-    for end in memchr::memchr2_iter(b',', b'\n', bytes) {
-        if bytes[end] == b',' {
-            take(column, &bytes[start..end], &mut values, &mut label)?;
-            column += 1;
-            start = end + 1;
-            continue;
-        }
-        lines += 1;
-        let last = bytes[start..end]
-            .strip_suffix(b"\r")
-            .unwrap_or(&bytes[start..end]);
-        if column == 0 && last.is_empty() {
-            // A blank line: no row, as the csv crate reads it.
-            start = end + 1;
-            continue;
-        }
-        take(column, last, &mut values, &mut label)?;
-        if column + 1 != roles.columns.len() {
-            return None;
-        }
-        copy(&mut values);
         each(state, &values, label);
         rows += 1;
-        (column, start) = (0, end + 1);
-    }
-    // The last row when the block (the file) does not end with a line end.
-    if start < bytes.len() {
-        take(column, &bytes[start..], &mut values, &mut label)?;
-        if column + 1 != roles.columns.len() {
-            return None;
-        }
-        copy(&mut values);
-        each(state, &values, label);
-        rows += 1;
-    } else if column != 0 {
-        return None;
     }
     Some((rows, lines))
+}
+
+/// Where the next line starts, if a line ends at `at` (a lone carriage return never
+/// reaches here: such a block goes to the csv crate).
+fn line_end(bytes: &[u8], at: usize) -> Option<usize> {
+    match bytes.get(at)? {
+        b'\n' => Some(at + 1),
+        b'\r' => Some(at + 2),
+        _ => None,
+    }
+}
+
+/// Reads the cell starting at `at` into its role, and returns where it ends (at a comma or
+/// a line end, or the block's end). A number in the simple form is read in place and its
+/// end is where the number stops; any other cell is found by its delimiter first.
+fn take(
+    role: &Role,
+    bytes: &[u8],
+    at: usize,
+    values: &mut [f64],
+    label: &mut Option<bool>,
+) -> Option<usize> {
+    let ends_cell = |i: usize| matches!(bytes.get(i), None | Some(b',' | b'\n' | b'\r'));
+    match (role.number, role.label) {
+        (Some(place), false) => {
+            if let Some((v, len)) = decimal::leading_decimal(&bytes[at..]) {
+                if ends_cell(at + len) {
+                    values[place] = v;
+                    return Some(at + len);
+                }
+            }
+        }
+        (None, true) => {
+            if let (Some(b'0' | b'1'), true) = (bytes.get(at), ends_cell(at + 1)) {
+                *label = Some(bytes[at] == b'1');
+                return Some(at + 1);
+            }
+        }
+        _ => {}
+    }
+    let end = memchr::memchr2(b',', b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+    let mut cell = &bytes[at..end];
+    if bytes.get(end) == Some(&b'\n') {
+        cell = cell.strip_suffix(b"\r").unwrap_or(cell);
+    }
+    if let Some(place) = role.number {
+        values[place] = number(cell)?;
+    }
+    if role.label {
+        *label = Some(self::label(cell)?);
+    }
+    Some(at + cell.len())
 }
 
 /// A numeric cell, exactly as [`field::number`] reads it, or None where that gives an error.

@@ -1,34 +1,89 @@
 //! Order statistics of a score column without copying or reordering it: a radix selection
-//! on the doubles' order-preserving keys, 16 bits at a time. Each level counts the keys
-//! still in play by their next 16 bits and keeps the one bucket that holds the wanted rank,
-//! until few enough are left to copy out and select among.
+//! on the doubles' order-preserving keys. Each level counts the keys still in play into
+//! 2^16 buckets spread over their range and keeps the one bucket that holds the wanted rank,
+//! until few enough are left to copy out and select among: usually after one level, and
+//! since each level takes 16 bits off the range, after at most four.
 
 use super::sort::{key, unkey};
 
-/// Buckets a level counts into: 16 bits of the key.
+/// Buckets a level counts into.
 const BUCKET_BITS: u32 = 16;
-/// Keys still in play at or below this many are copied out (at most 512 KiB) and selected
-/// among, cheaper than another pass over the whole column.
-const GATHER_UP_TO: usize = 1 << 16;
+/// Keys still in play at or below this many (or a sixteenth of the column, half a byte a
+/// score) are copied out and selected among, cheaper than another pass over the column.
+const GATHER_AT_LEAST: usize = 1 << 16;
 
 /// The `r`-th and `(r+1)`-th smallest of `values` (from 0) in `f64::total_cmp`'s order,
 /// with -0.0 below +0.0: what sorting a copy and reading two neighbours gives.
 /// Needs `r + 1 < values.len()`; the values must not be NaN.
 pub fn adjacent_order_statistics(values: &[f64], r: usize) -> (f64, f64) {
     assert!(r + 1 < values.len(), "rank {r} has no neighbour above");
-    // Keys in [lo, hi] are in play: `in_play` of them, `rank` of which are below the r-th.
-    let (mut lo, mut hi, mut rank, mut in_play) = (0u64, u64::MAX, r, values.len());
-    for level in (0..64 / BUCKET_BITS).rev() {
-        if in_play <= GATHER_UP_TO {
-            return select_among(values, lo, hi, rank);
+    if let Some(found) = around_a_sample(values, r) {
+        return found;
+    }
+    by_radix(values, r)
+}
+
+/// Values spread across the column (every n/16384-th) estimate where the `r`-th lies: one
+/// pass counts the keys below an interval around the estimate and copies out those in it
+/// (a few percent of the column), and the two are selected there. None (and then the radix
+/// levels decide) where the interval missed the rank or held too much.
+fn around_a_sample(values: &[f64], r: usize) -> Option<(f64, f64)> {
+    const SAMPLE: usize = 1 << 14;
+    // Four standard deviations of a sample quantile's rank, and a little more.
+    const MARGIN: usize = 256;
+    let n = values.len();
+    if n < 16 * SAMPLE {
+        return None;
+    }
+    let mut sample: Vec<u64> = (0..SAMPLE).map(|i| key(values[i * (n / SAMPLE)])).collect();
+    sample.sort_unstable();
+    let at = ((r as f64 / n as f64) * SAMPLE as f64) as usize;
+    let lo = at.checked_sub(MARGIN).map_or(0, |i| sample[i]);
+    let hi = sample.get(at + MARGIN).copied().unwrap_or(u64::MAX);
+    let limit = n / 16;
+    let mut few = Vec::with_capacity(limit.min(4 * n / SAMPLE * MARGIN));
+    let mut below = 0;
+    for &v in values {
+        let k = key(v);
+        below += usize::from(k < lo);
+        if (lo..=hi).contains(&k) {
+            if few.len() == limit {
+                return None;
+            }
+            few.push(k);
         }
-        let shift = level * BUCKET_BITS;
+    }
+    let rank = r.checked_sub(below)?;
+    if rank >= few.len() {
+        return None;
+    }
+    let (_, &mut a, above) = few.select_nth_unstable(rank);
+    // The next is in the interval too, or the interval cannot tell it.
+    let b = above.iter().copied().min()?;
+    Some((unkey(a), unkey(b)))
+}
+
+/// The radix levels: see the module's comment.
+fn by_radix(values: &[f64], r: usize) -> (f64, f64) {
+    // Keys in [lo, hi] are in play: `in_play` of them, `rank` of which are below the r-th.
+    let (mut rank, mut in_play) = (r, values.len());
+    // Counts are u32: a column beyond them is selected in a copy.
+    let counted = values.len() <= u32::MAX as usize;
+    // The first level buckets keys by their top 16 bits; each after spreads its buckets
+    // over the range the level before kept.
+    let (mut lo, mut hi) = (0, u64::MAX);
+    let gather_up_to = GATHER_AT_LEAST.max(values.len() / 16);
+    while counted && in_play > gather_up_to && lo < hi {
+        // Buckets of 2^shift keys, so that at most 2^16 of them cover [lo, hi].
+        let shift = (64 - (hi - lo).leading_zeros()).saturating_sub(BUCKET_BITS);
         let counts = histogram(values, lo, hi, shift);
         let (first, below) = bucket_of(&counts, rank);
         let (second, _) = bucket_of(&counts, rank + 1);
+        // A bucket's keys (the last may reach past `hi`, where no key is: above the
+        // column's largest, or into a bucket of the level before that is already full).
         let bucket_keys = |b: usize| {
-            let start = lo | (b as u64) << shift;
-            (start, start | low_bits(shift))
+            let start = lo + ((b as u64) << shift);
+            (start, start.saturating_add(low_bits(shift)))
         };
         if first != second {
             // The r-th is the largest key of its bucket and the next the smallest of its.
@@ -40,11 +95,12 @@ pub fn adjacent_order_statistics(values: &[f64], r: usize) -> (f64, f64) {
         }
         (lo, hi) = bucket_keys(first);
         rank -= below;
-        in_play = counts[first];
+        in_play = counts[first] as usize;
     }
-    // All 64 bits chosen: both statistics are that one key.
-    debug_assert_eq!(lo, hi);
-    (unkey(lo), unkey(lo))
+    if lo == hi {
+        return (unkey(lo), unkey(lo));
+    }
+    select_among(values, lo, hi, rank)
 }
 
 /// The `shift` lowest bits set.
@@ -52,27 +108,26 @@ fn low_bits(shift: u32) -> u64 {
     ((1u128 << shift) - 1) as u64
 }
 
-/// How many keys in [lo, hi] have each value of the 16 bits above `shift`.
-fn histogram(values: &[f64], lo: u64, hi: u64, shift: u32) -> Vec<usize> {
-    let mut counts = vec![0usize; 1 << BUCKET_BITS];
-    let mask = (1u64 << BUCKET_BITS) - 1;
+/// How many keys in [lo, hi] fall in each bucket of 2^shift keys from `lo`.
+fn histogram(values: &[f64], lo: u64, hi: u64, shift: u32) -> Vec<u32> {
+    let mut counts = vec![0u32; 1 << BUCKET_BITS];
     for &v in values {
         let k = key(v);
         if (lo..=hi).contains(&k) {
-            counts[((k >> shift) & mask) as usize] += 1;
+            counts[((k - lo) >> shift) as usize] += 1;
         }
     }
     counts
 }
 
 /// The bucket holding the `rank`-th key (from 0) and how many keys the buckets before it hold.
-fn bucket_of(counts: &[usize], rank: usize) -> (usize, usize) {
+fn bucket_of(counts: &[u32], rank: usize) -> (usize, usize) {
     let mut below = 0;
     for (b, &c) in counts.iter().enumerate() {
-        if rank < below + c {
+        if rank < below + c as usize {
             return (b, below);
         }
-        below += c;
+        below += c as usize;
     }
     unreachable!("rank {rank} beyond the {below} keys counted")
 }
@@ -128,7 +183,7 @@ mod tests {
         #[test]
         fn equals_sorting(
             seed in prop::collection::vec(value(), 1..64),
-            n in (GATHER_UP_TO + 2)..(GATHER_UP_TO + 5000),
+            n in (GATHER_AT_LEAST + 2)..(GATHER_AT_LEAST + 5000),
             rank in any::<prop::sample::Index>(),
         ) {
             // n values cycled from the seed, with a few of them nudged: long ties whose
@@ -154,16 +209,50 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// Large enough to be sampled: runs of `period` equal values, cycled from the seed.
+        #[test]
+        fn sampled_columns_equal_sorting(
+            seed in prop::collection::vec(value(), 1..64),
+            extra in 0..5000usize,
+            period in prop_oneof![Just(1usize), Just(16), 1..4096usize],
+            rank in any::<prop::sample::Index>(),
+        ) {
+            let n = 16 * (1 << 14) + extra;
+            let values: Vec<f64> = (0..n).map(|i| seed[(i / period) % seed.len()]).collect();
+            let r = rank.index(n - 1);
+            prop_assert_eq!(bits(adjacent_order_statistics(&values, r)), by_sorting(&values, r));
+        }
+    }
+
+    #[test]
+    fn a_misleading_sample_leaves_it_to_the_radix_levels() {
+        // Every sampled place holds 1.0; the rest count up. The sample's interval is [1, 1].
+        let n = 16 << 14;
+        let values: Vec<f64> = (0..n)
+            .map(|i| if i % 16 == 0 { 1.0 } else { i as f64 })
+            .collect();
+        for r in [0, n / 2, n - 2] {
+            assert_eq!(around_a_sample(&values, r), None);
+            assert_eq!(
+                bits(adjacent_order_statistics(&values, r)),
+                by_sorting(&values, r)
+            );
+        }
+    }
+
     #[test]
     fn ranks_at_the_seam_of_two_buckets() {
         // Two first-level buckets, each of many distinct keys, interleaved.
-        let values: Vec<f64> = (0..GATHER_UP_TO)
+        let values: Vec<f64> = (0..GATHER_AT_LEAST)
             .flat_map(|i| {
                 let step = i as f64 * f64::EPSILON;
                 [2.0 + 2.0 * step, 1.0 + step]
             })
             .collect();
-        for r in [GATHER_UP_TO - 2, GATHER_UP_TO - 1, GATHER_UP_TO] {
+        for r in [GATHER_AT_LEAST - 2, GATHER_AT_LEAST - 1, GATHER_AT_LEAST] {
             assert_eq!(
                 bits(adjacent_order_statistics(&values, r)),
                 by_sorting(&values, r)
@@ -173,7 +262,7 @@ mod tests {
 
     #[test]
     fn all_equal_keys_go_down_every_level() {
-        let mut values = vec![2.5; GATHER_UP_TO * 2];
+        let mut values = vec![2.5; GATHER_AT_LEAST * 2];
         values.push(-0.0);
         values.push(0.0);
         assert_eq!(
