@@ -176,6 +176,15 @@ impl RowCounter {
         self.rows += other.rows;
     }
 
+    /// Rows of feature values one after another (row-major), counted a column at a time.
+    pub fn add_rows(&mut self, rows: &[f64]) {
+        let width = self.counters.len();
+        for (i, c) in self.counters.iter_mut().enumerate() {
+            c.add_strided(rows.get(i..).unwrap_or_default(), width);
+        }
+        self.rows += (rows.len() / width.max(1)) as u64;
+    }
+
     /// One row's feature values, in feature order.
     pub fn add(&mut self, row: &[f64]) {
         for (c, &x) in self.counters.iter_mut().zip(row) {

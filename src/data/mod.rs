@@ -133,7 +133,7 @@ struct BlockScores {
     top: TopK,
     top_values: HashMap<usize, Vec<f64>>,
     /// The block's feature values, row after row, until they go to the spill.
-    features: Vec<f64>,
+    features: Vec<u8>,
 }
 
 /// Reads and scores `source`: score = w1*x1 + w2*x2 + ... left to right, on the raw values or,
@@ -171,7 +171,7 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
             let row = b.scores.len();
             b.scores.push(s);
             if spill.is_some() {
-                b.features.extend_from_slice(&values[..f]);
+                spill::Spill::append(&mut b.features, &values[..f]);
             }
             if let (true, out) = b.top.push(s, row) {
                 b.top_values.insert(row, values[..f].to_vec());

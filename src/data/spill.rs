@@ -14,10 +14,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 #[derive(Debug)]
 pub(super) struct Spill {
     width: usize,
-    /// Files not being written to now, each with its buffer of bytes.
-    idle: Mutex<Vec<(File, Vec<u8>)>>,
-    /// Emptied value buffers, for the next blocks (so no block pays for fresh pages).
-    buffers: Mutex<Vec<Vec<f64>>>,
+    /// Files not being written to now.
+    idle: Mutex<Vec<File>>,
+    /// Emptied buffers, for the next blocks (so no block pays for fresh pages).
+    buffers: Mutex<Vec<Vec<u8>>>,
     /// Set once a file could not be made or written: the spill is then incomplete.
     failed: AtomicBool,
 }
@@ -35,38 +35,40 @@ impl Spill {
     }
 
     /// An empty buffer for a block's values: one a written block gave back, if any.
-    pub(super) fn buffer(&self) -> Vec<f64> {
+    pub(super) fn buffer(&self) -> Vec<u8> {
         let reused = self.buffers.lock().ok().and_then(|mut b| b.pop());
         reused.unwrap_or_default()
     }
 
-    /// Writes one block's rows (`values`, row after row), then empties `values` for reuse.
-    pub(super) fn write(&self, values: &mut Vec<f64>) {
-        if !self.has_failed() {
-            self.write_out(values);
-        }
-        let mut values = std::mem::take(values);
-        values.clear();
-        if let Ok(mut buffers) = self.buffers.lock() {
-            buffers.push(values);
+    /// Adds a row's values to a block's buffer, in the files' form.
+    pub(super) fn append(buffer: &mut Vec<u8>, row: &[f64]) {
+        for v in row {
+            buffer.extend_from_slice(&v.to_le_bytes());
         }
     }
 
-    fn write_out(&self, values: &[f64]) {
+    /// Writes one block's rows (`buffer`, from [`Spill::append`]), then empties it for reuse.
+    pub(super) fn write(&self, buffer: &mut Vec<u8>) {
+        if !self.has_failed() {
+            self.write_out(buffer);
+        }
+        let mut buffer = std::mem::take(buffer);
+        buffer.clear();
+        if let Ok(mut buffers) = self.buffers.lock() {
+            buffers.push(buffer);
+        }
+    }
+
+    fn write_out(&self, bytes: &[u8]) {
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        let made = || tempfile::tempfile().ok().map(|file| (file, Vec::new()));
-        let Some((mut file, mut bytes)) = idle.or_else(made) else {
+        let Some(mut file) = idle.or_else(|| tempfile::tempfile().ok()) else {
             return self.fail();
         };
-        bytes.clear();
-        for v in values {
-            bytes.extend_from_slice(&v.to_le_bytes());
-        }
-        if file.write_all(&bytes).is_err() {
+        if file.write_all(bytes).is_err() {
             return self.fail();
         }
         if let Ok(mut idle) = self.idle.lock() {
-            idle.push((file, bytes));
+            idle.push(file);
         }
     }
 
@@ -84,13 +86,7 @@ impl Spill {
         if self.has_failed() {
             return None;
         }
-        let files: Vec<File> = self
-            .idle
-            .into_inner()
-            .ok()?
-            .into_iter()
-            .map(|f| f.0)
-            .collect();
+        let files: Vec<File> = self.idle.into_inner().ok()?.into_iter().collect();
         let width = self.width;
         let counted: Vec<Option<RowCounter>> = std::thread::scope(|scope| {
             let counter = &*counter;
@@ -136,18 +132,19 @@ fn count_file(mut file: File, width: usize, like: &RowCounter) -> Option<RowCoun
     let row_bytes = 8 * width;
     // Whole rows at a time, about 1 MiB.
     let mut buf = vec![0u8; row_bytes * (1usize << 20).div_ceil(row_bytes)];
-    let mut row = vec![0.0; width];
+    let mut rows = Vec::with_capacity(buf.len() / 8);
     loop {
         let got = read_full(&mut file, &mut buf)?;
         if got % row_bytes != 0 {
             return None;
         }
-        for bytes in buf[..got].chunks_exact(row_bytes) {
-            for (v, b) in row.iter_mut().zip(bytes.chunks_exact(8)) {
-                *v = f64::from_le_bytes(b.try_into().ok()?);
-            }
-            counter.add(&row);
-        }
+        rows.clear();
+        rows.extend(
+            buf[..got]
+                .chunks_exact(8)
+                .map(|b| f64::from_le_bytes(b.try_into().unwrap_or_default())),
+        );
+        counter.add_rows(&rows);
         if got < buf.len() {
             return Some(counter);
         }

@@ -4,6 +4,9 @@
 /// Up to this many targets, each value is compared with every target: a handful of
 /// compare-and-adds with no branch, where a binary search mispredicts about once a value.
 const COMPARE_ALL_UP_TO: usize = 16;
+/// Up to this many, a run of values is counted against a fixed-width row of targets whose
+/// counts stay in registers (the compiler makes the row one or two vector compares).
+const VECTOR: usize = 8;
 
 /// Counts population values at or below each of its targets.
 #[derive(Clone, Debug)]
@@ -43,6 +46,26 @@ impl Counter {
             }
         } else {
             self.counts[self.keys.partition_point(|&k| k < x)] += 1;
+        }
+    }
+
+    /// Every `stride`-th value of `values` from the first: a column of row-major rows.
+    pub(super) fn add_strided(&mut self, values: &[f64], stride: usize) {
+        if self.keys.len() > VECTOR {
+            values.iter().step_by(stride).for_each(|&x| self.add(x));
+            return;
+        }
+        // Padding never counts: nothing is <= NaN.
+        let mut keys = [f64::NAN; VECTOR];
+        keys[..self.keys.len()].copy_from_slice(&self.keys);
+        let mut counts = [0u64; VECTOR];
+        for &x in values.iter().step_by(stride) {
+            for (count, &key) in counts.iter_mut().zip(&keys) {
+                *count += u64::from(x <= key);
+            }
+        }
+        for (total, count) in self.counts.iter_mut().zip(counts) {
+            *total += count;
         }
     }
 
@@ -93,7 +116,9 @@ mod tests {
             let (first, second) = population.split_at(split.min(population.len()));
             let mut other = counter.empty_like();
             first.iter().for_each(|&x| counter.add(x));
-            second.iter().for_each(|&x| other.add(x));
+            // Every other value, from the first and from the second: two strided columns.
+            other.add_strided(second, 2);
+            other.add_strided(second.get(1..).unwrap_or_default(), 2);
             counter.absorb(other);
             let expected: Vec<u64> = targets
                 .iter()
