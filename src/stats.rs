@@ -87,6 +87,8 @@ pub fn priority_indices(scores: &[f64], threshold: f64) -> Vec<usize> {
     out
 }
 
+/// A score with its index, ordered by score, then by index: so among equal scores the
+/// higher index ranks first, as in a stable ascending argsort read backwards.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct ScoredCase(f64, usize);
 
@@ -139,7 +141,6 @@ impl TopK {
 
     /// Offers case `index`; returns whether it is now among the top k and, if it pushed
     /// another case out, that case's index.
-    #[inline]
     pub fn push(&mut self, score: f64, index: usize) -> (bool, Option<usize>) {
         let item = ScoredCase(score, index);
         if self.heap.len() < self.k {
