@@ -1,8 +1,10 @@
-//! Order statistics of a score column without copying or reordering it: a radix selection
-//! on the doubles' order-preserving keys. Each level counts the keys still in play into
-//! 2^16 buckets spread over their range and keeps the one bucket that holds the wanted rank,
-//! until few enough are left to copy out and select among: usually after one level, and
-//! since each level takes 16 bits off the range, after at most four.
+//! Order statistics of a score column without copying or reordering it. First a sample of
+//! the scores places an interval around the wanted rank, and one pass copies out the few
+//! keys in it. Where the sample misleads, a radix selection on the doubles' order-preserving
+//! keys decides: each level counts the keys still in play into 2^16 buckets spread over
+//! their range and keeps the one bucket that holds the wanted rank, until few enough are
+//! left to copy out and select among; each level takes 16 bits off the range, so there are
+//! at most four.
 
 use super::sort::{key, unkey};
 
@@ -53,17 +55,11 @@ fn around_a_sample(values: &[f64], r: usize) -> Option<(f64, f64)> {
             few.push(k);
         }
     }
-    let rank = r.checked_sub(below)?;
-    if rank >= few.len() {
-        return None;
-    }
-    let (_, &mut a, above) = few.select_nth_unstable(rank);
-    // The next is in the interval too, or the interval cannot tell it.
-    let b = above.iter().copied().min()?;
-    Some((unkey(a), unkey(b)))
+    // None where the r-th, or the next, lies outside the interval.
+    select_pair(&mut few, r.checked_sub(below)?)
 }
 
-/// The radix levels: see the module's comment.
+/// The radix levels (see the module's comment).
 fn by_radix(values: &[f64], r: usize) -> (f64, f64) {
     // Keys in [lo, hi] are in play: `in_play` of them, `rank` of which are below the r-th.
     let (mut rank, mut in_play) = (r, values.len());
@@ -149,9 +145,17 @@ fn select_among(values: &[f64], lo: u64, hi: u64, rank: usize) -> (f64, f64) {
         .map(|&v| key(v))
         .filter(|k| (lo..=hi).contains(k))
         .collect();
-    let (_, &mut a, above) = few.select_nth_unstable(rank);
-    let b = above.iter().copied().min().expect("rank + 1 is in play");
-    (unkey(a), unkey(b))
+    select_pair(&mut few, rank).expect("rank + 1 is in play")
+}
+
+/// The `rank`-th smallest of `keys` and the next, as values; None unless both are there.
+fn select_pair(keys: &mut [u64], rank: usize) -> Option<(f64, f64)> {
+    if rank >= keys.len() {
+        return None;
+    }
+    let (_, &mut a, above) = keys.select_nth_unstable(rank);
+    let b = above.iter().copied().min()?;
+    Some((unkey(a), unkey(b)))
 }
 
 #[cfg(test)]
