@@ -3,10 +3,9 @@
 
 /// Up to this many targets, each value is compared with every target: a handful of
 /// compare-and-adds with no branch, where a binary search mispredicts about once a value.
-const COMPARE_ALL_UP_TO: usize = 16;
-/// Up to this many, a run of values is counted against a fixed-width row of targets whose
-/// counts stay in registers (the compiler makes the row one or two vector compares).
-const VECTOR: usize = 8;
+/// A run of values is then counted against a fixed row of this many targets, whose counts
+/// stay in registers (the compiler makes the row vector compares).
+const FEW: usize = 8;
 
 /// Counts population values at or below each of its targets.
 #[derive(Clone, Debug)]
@@ -40,7 +39,7 @@ impl Counter {
 
     #[inline]
     pub(super) fn add(&mut self, x: f64) {
-        if self.keys.len() <= COMPARE_ALL_UP_TO {
+        if self.keys.len() <= FEW {
             for (count, &key) in self.counts.iter_mut().zip(&self.keys) {
                 *count += u64::from(x <= key);
             }
@@ -51,14 +50,14 @@ impl Counter {
 
     /// Every `stride`-th value of `values` from the first: a column of row-major rows.
     pub(super) fn add_strided(&mut self, values: &[f64], stride: usize) {
-        if self.keys.len() > VECTOR {
+        if self.keys.len() > FEW {
             values.iter().step_by(stride).for_each(|&x| self.add(x));
             return;
         }
         // Padding never counts: nothing is <= NaN.
-        let mut keys = [f64::NAN; VECTOR];
+        let mut keys = [f64::NAN; FEW];
         keys[..self.keys.len()].copy_from_slice(&self.keys);
-        let mut counts = [0u64; VECTOR];
+        let mut counts = [0u64; FEW];
         for &x in values.iter().step_by(stride) {
             for (count, &key) in counts.iter_mut().zip(&keys) {
                 *count += u64::from(x <= key);
@@ -81,7 +80,7 @@ impl Counter {
         let mut out = vec![0; self.keys.len()];
         let mut running = 0;
         for (j, &target) in self.order.iter().enumerate() {
-            if self.keys.len() <= COMPARE_ALL_UP_TO {
+            if self.keys.len() <= FEW {
                 running = self.counts[j];
             } else {
                 running += self.counts[j];
