@@ -140,7 +140,7 @@ fn take(
         values[place] = number(cell)?;
     }
     if role.label {
-        *label = Some(self::label(cell)?);
+        *label = Some(field::label(cell).ok()?);
     }
     Some(at + cell.len())
 }
@@ -148,14 +148,6 @@ fn take(
 /// A numeric cell, exactly as [`field::number`] reads it, or None where that gives an error.
 pub(super) fn number(cell: &[u8]) -> Option<f64> {
     decimal::simple_decimal(cell).or_else(|| field::number(cell).ok())
-}
-
-fn label(cell: &[u8]) -> Option<bool> {
-    match cell {
-        b"0" => Some(false),
-        b"1" => Some(true),
-        _ => field::label(cell).ok(),
-    }
 }
 
 #[cfg(test)]
