@@ -38,14 +38,9 @@ pub(super) fn par_rows<S: Send>(
         stopped: false,
         failed: None,
     };
-    cutter.fill_to(BLOCK)?;
     // The header: the first record, wherever it ends, so read until one line end is in.
-    while !cutter.eof && cut_point(&cutter.pending) == 0 {
-        if cutter.pending.len() >= MAX_ROW {
-            return Err(source.error(Some(1), None, too_long()));
-        }
-        cutter.fill_to(cutter.pending.len() + BLOCK)?;
-    }
+    cutter.fill_to(BLOCK)?;
+    cutter.read_to_cut()?;
     let (layout, header_end) = source.layout(&cutter.pending, cols)?;
     cutter.pending.drain(..header_end);
     // Each parser cuts its next block itself (the stream is read and hashed in order under
@@ -175,35 +170,38 @@ impl Cutter<'_> {
         Ok(())
     }
 
-    fn cut(&mut self, into: &mut Vec<u8>) -> Result<bool, DataError> {
-        let source = self.source;
+    /// Reads on until `pending` holds a place to cut it (after a line end with balanced
+    /// quotes, or anywhere once the stream has ended) and returns it; an error once a row
+    /// passes [`MAX_ROW`].
+    fn read_to_cut(&mut self) -> Result<usize, DataError> {
         loop {
-            if !self.eof && self.pending.len() < BLOCK {
-                self.fill_to(BLOCK)?;
+            if self.eof {
+                return Ok(self.pending.len());
             }
-            if self.pending.is_empty() {
-                return Ok(false);
+            match cut_point(&self.pending) {
+                0 if self.pending.len() >= MAX_ROW => {
+                    return Err(self.source.error(Some(1), None, too_long()));
+                }
+                0 => self.fill_to(self.pending.len() + BLOCK)?,
+                cut => return Ok(cut),
             }
-            let cut = if self.eof {
-                self.pending.len()
-            } else {
-                cut_point(&self.pending)
-            };
-            if cut == 0 && self.pending.len() >= MAX_ROW {
-                return Err(source.error(Some(1), None, too_long()));
-            }
-            if cut == 0 {
-                // No line end with balanced quotes yet: read more before cutting.
-                self.fill_to(self.pending.len() + BLOCK)?;
-                continue;
-            }
-            // The rest goes to `into`'s buffer, which becomes the pending one.
-            into.clear();
-            into.extend_from_slice(&self.pending[cut..]);
-            std::mem::swap(into, &mut self.pending);
-            into.truncate(cut);
-            return Ok(true);
         }
+    }
+
+    fn cut(&mut self, into: &mut Vec<u8>) -> Result<bool, DataError> {
+        if !self.eof && self.pending.len() < BLOCK {
+            self.fill_to(BLOCK)?;
+        }
+        if self.pending.is_empty() {
+            return Ok(false);
+        }
+        let cut = self.read_to_cut()?;
+        // The rest goes to `into`'s buffer, which becomes the pending one.
+        into.clear();
+        into.extend_from_slice(&self.pending[cut..]);
+        std::mem::swap(into, &mut self.pending);
+        into.truncate(cut);
+        Ok(true)
     }
 }
 
