@@ -275,12 +275,12 @@ pub fn count_rows(
     set_aside: SetAside,
     counter: &mut RowCounter,
 ) -> Result<(), DataError> {
-    if let Some(spill) = set_aside.0 {
-        let mut counted = counter.empty_like();
-        if spill.count(&mut counted).is_some() {
-            counter.absorb(counted);
-            return Ok(());
-        }
+    // The spill counts all of its rows or none.
+    if set_aside
+        .0
+        .is_some_and(|spill| spill.count(counter).is_some())
+    {
+        return Ok(());
     }
     let needed = Columns {
         numeric: plan.features.iter().map(|f| f.name.clone()).collect(),
