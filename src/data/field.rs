@@ -51,6 +51,7 @@ fn is_overflow(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     #[test]
     fn numbers_as_python_reads_them() {
         assert_eq!(number(b"0.1"), Ok(0.1));
