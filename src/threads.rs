@@ -1,7 +1,7 @@
 //! How many threads the computation may use: every core this process may run on (its
 //! affinity and cgroup quota; at most [`AUTO_LIMIT`]), or what `--threads` says. The count
-//! changes only the speed: every parallel step (drawing a column, folding, ranking, sorting, reading a CSV) gives the
-//! same bits on any number of threads.
+//! changes only the speed: every parallel step (drawing a column, folding, ranking,
+//! sorting, reading a CSV) gives the same bits on any number of threads.
 
 use std::num::NonZeroUsize;
 use std::sync::OnceLock;
