@@ -141,18 +141,27 @@ impl TopK {
 
     /// Offers case `index`; returns whether it is now among the top k and, if it pushed
     /// another case out, that case's index.
+    ///
+    /// Inlined, so that the usual case, one that does not get in, is one comparison where
+    /// the cases are offered (the scoring pass offers every row).
+    #[inline]
     pub fn push(&mut self, score: f64, index: usize) -> (bool, Option<usize>) {
         let item = ScoredCase(score, index);
-        if self.heap.len() < self.k {
-            self.heap.push(Reverse(item));
-            (true, None)
-        } else if self.heap.peek().is_some_and(|Reverse(min)| item > *min) {
-            let out = self.heap.pop().map(|Reverse(r)| r.1);
-            self.heap.push(Reverse(item));
-            (true, out)
-        } else {
-            (false, None)
+        let full = self.heap.len() >= self.k;
+        if full && self.heap.peek().is_none_or(|Reverse(min)| item <= *min) {
+            return (false, None);
         }
+        self.admit(item, full)
+    }
+
+    fn admit(&mut self, item: ScoredCase, full: bool) -> (bool, Option<usize>) {
+        let out = if full {
+            self.heap.pop().map(|Reverse(r)| r.1)
+        } else {
+            None
+        };
+        self.heap.push(Reverse(item));
+        (true, out)
     }
 
     /// The indices, highest score first.

@@ -16,6 +16,7 @@ pub(super) fn simple_decimal(cell: &[u8]) -> Option<f64> {
 /// `[sign] digits [. digits] [e [sign] digits]` goes (the caller checks what follows, so a
 /// cell is read without first looking for its end). None where it has no digits or is not
 /// one [`simple_decimal`] reads.
+#[inline(always)]
 pub(super) fn leading_decimal(bytes: &[u8]) -> Option<(f64, usize)> {
     let (negative, mut at) = match bytes.first()? {
         b'-' => (true, 1),
@@ -27,10 +28,11 @@ pub(super) fn leading_decimal(bytes: &[u8]) -> Option<(f64, usize)> {
     at += whole;
     let mut power = 0i32;
     let mut fraction = 0;
+    let mut padding = 0;
     if bytes.get(at) == Some(&b'.') {
-        fraction = digits(&bytes[at + 1..], &mut m)?;
+        (fraction, padding) = fraction_digits(&bytes[at + 1..], &mut m)?;
         at += 1 + fraction;
-        power = -(fraction as i32);
+        power = -((fraction + padding) as i32);
     }
     if whole + fraction == 0 {
         return None;
@@ -57,6 +59,11 @@ pub(super) fn leading_decimal(bytes: &[u8]) -> Option<(f64, usize)> {
         power += if sign < 0 { -e } else { e };
         at += count;
     }
+    if padding > 0 && !eisel_lemire::POWERS.contains(&power) {
+        // The padding zeros may have pushed an exponent's power out of range.
+        m /= 10u64.pow(padding as u32);
+        power += padding as i32;
+    }
     let magnitude = if m == 0 {
         0.0
     } else if eisel_lemire::POWERS.contains(&power) {
@@ -67,13 +74,60 @@ pub(super) fn leading_decimal(bytes: &[u8]) -> Option<(f64, usize)> {
     Some((if negative { -magnitude } else { magnitude }, at))
 }
 
+/// Appends a fraction's leading ASCII digits to `m` and returns how many there were and
+/// how many zeros follow them in `m`: up to 16 digits are read as one number padded with
+/// zeros to 16 (two words at once, without a branch on their count), where `m` leaves room
+/// for them; any further digits, and fractions after a long whole part, by [`digits`].
+fn fraction_digits(text: &[u8], m: &mut u64) -> Option<(usize, usize)> {
+    const SIXTEEN: usize = 16;
+    let Some(sixteen) = text.get(..SIXTEEN).filter(|_| *m < 1000) else {
+        return Some((digits(text, m)?, 0));
+    };
+    let (count, padded) = padded_sixteen(sixteen.try_into().ok()?);
+    // m < 1000, so m * 10^16 + (a number below 10^16) < 2^64.
+    *m = *m * 10u64.pow(SIXTEEN as u32) + padded;
+    if count < SIXTEEN {
+        return Some((count, SIXTEEN - count));
+    }
+    Some((SIXTEEN + digits(&text[SIXTEEN..], m)?, 0))
+}
+
+/// How many of 16 bytes are leading ASCII digits, and the number they spell followed by
+/// zeros to 16 digits.
+fn padded_sixteen(bytes: &[u8; 16]) -> (usize, u64) {
+    let (first, second) = bytes.split_at(8);
+    let first = u64::from_le_bytes(first.try_into().expect("eight bytes"));
+    let second = u64::from_le_bytes(second.try_into().expect("eight bytes"));
+    let in_first = leading_digits(first);
+    let in_second = if in_first < 8 {
+        0
+    } else {
+        leading_digits(second)
+    };
+    let keep = |count: u32| u64::MAX.checked_shr(64 - 8 * count).unwrap_or(0);
+    let values = |word: u64, count| (word ^ (0x30 * ONES)) & keep(count);
+    let padded = digit_values(values(first, in_first)) * 100_000_000
+        + digit_values(values(second, in_second));
+    ((in_first + in_second) as usize, padded)
+}
+
+/// How many of a word's bytes, from the lowest, are ASCII digits.
+fn leading_digits(word: u64) -> u32 {
+    // A digit's high half is 3, and adding 6 keeps it so. A carry out of a byte only
+    // happens from one that is not a digit, so the lowest byte flagged is the first that
+    // is not.
+    let high = (word & (0xF0 * ONES)) ^ (0x30 * ONES);
+    let low = (word.wrapping_add(0x06 * ONES) & (0xF0 * ONES)) ^ (0x30 * ONES);
+    (high | low).trailing_zeros() / 8
+}
+
 /// Appends the leading ASCII digits of `text` to `m`, eight at a time where it can, and
 /// returns how many there were; None once `m` would pass 19 digits' worth (2^64).
 fn digits(text: &[u8], m: &mut u64) -> Option<usize> {
     let mut i = 0;
     while let Some(eight) = text.get(i..i + 8) {
         let word = u64::from_le_bytes(eight.try_into().ok()?);
-        if !all_digits(word) {
+        if leading_digits(word) < 8 {
             break;
         }
         *m = m
@@ -90,19 +144,14 @@ fn digits(text: &[u8], m: &mut u64) -> Option<usize> {
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 
-/// Whether all eight bytes of a word are ASCII digits.
-fn all_digits(word: u64) -> bool {
-    // A digit's high half is 3, and adding 6 keeps it so. A carry out of a byte only
-    // happens from one that is not a digit, which is caught on its own.
-    let high = (word & (0xF0 * ONES)) ^ (0x30 * ONES);
-    let low = (word.wrapping_add(0x06 * ONES) & (0xF0 * ONES)) ^ (0x30 * ONES);
-    high | low == 0
+/// The number eight ASCII digits spell, the first in the lowest byte.
+fn eight_digits(word: u64) -> u64 {
+    digit_values(word - 0x30 * ONES)
 }
 
-/// The number eight ASCII digits spell, the first in the lowest byte: pairs, then fours,
-/// then the eight, each step one multiply.
-fn eight_digits(word: u64) -> u64 {
-    let d = word - 0x30 * ONES;
+/// The number eight digit values (0 to 9, a byte each, the first in the lowest) spell:
+/// pairs, then fours, then the eight, each step one multiply.
+fn digit_values(d: u64) -> u64 {
     let pairs = (d * 10 + (d >> 8)) & 0x00FF_00FF_00FF_00FF;
     let fours = (pairs * 100 + (pairs >> 16)) & 0x0000_FFFF_0000_FFFF;
     (fours * 10_000 + (fours >> 32)) & 0xFFFF_FFFF
@@ -187,13 +236,13 @@ mod tests {
 
         #[test]
         /// Mostly digits, so that about half the words are all digits.
-        fn words_of_eight_digits_are_known_in_any_word(
+        fn leading_digits_are_counted_and_read_in_any_word(
             bytes in prop::array::uniform8(prop_oneof![9 => b'0'..=b'9', 1 => any::<u8>()]),
         ) {
             let word = u64::from_le_bytes(bytes);
-            let digits = bytes.iter().all(u8::is_ascii_digit);
-            prop_assert_eq!(all_digits(word), digits);
-            if digits {
+            let leading = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            prop_assert_eq!(leading_digits(word) as usize, leading);
+            if leading == 8 {
                 let spelled = std::str::from_utf8(&bytes).unwrap().parse::<u64>().unwrap();
                 prop_assert_eq!(eight_digits(word), spelled);
             }
@@ -212,8 +261,32 @@ mod tests {
                 prop_assert_eq!(Some(v.to_bits()), read);
             }
             if after.starts_with([',', '\n', '\r']) || after.is_empty() {
-                let cell = simple_decimal(text.as_bytes()).map(|v| (v.to_bits(), text.len()));
-                prop_assert_eq!(found.map(|(v, len)| (v.to_bits(), len)), cell);
+                // The cell alone may leave the quick reading fewer bytes to look at; either
+                // reading may then leave it to the full parser, but where both read it,
+                // they agree, and the reading ends where the cell does.
+                let cell = simple_decimal(text.as_bytes());
+                if let (Some((v, _)), Some(c)) = (found, cell) {
+                    prop_assert_eq!(v.to_bits(), c.to_bits());
+                }
+                if let Some((_, len)) = found {
+                    prop_assert_eq!(len, text.len());
+                }
+            }
+        }
+
+        /// Short whole parts, whose fractions are read sixteen digits at once, with text
+        /// after them that the sixteen bytes reach into; and exponents, which the padding
+        /// may push out of range.
+        #[test]
+        fn fractions_read_at_once_are_exact(
+            text in "[+-]?[0-9]{0,3}\\.[0-9]{0,20}([eE][+-]?[0-9]{1,2})?",
+            after in "[,\n0-9e.]{0,20}",
+        ) {
+            let bytes = format!("{text},{after}");
+            let found = leading_decimal(bytes.as_bytes()).map(|(v, len)| (v.to_bits(), len));
+            let expected = std_parse(text.as_bytes()).map(|v| (v.to_bits(), text.len()));
+            if found.is_some() {
+                prop_assert_eq!(found, expected);
             }
         }
 

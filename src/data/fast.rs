@@ -106,6 +106,7 @@ fn line_end(bytes: &[u8], at: usize) -> Option<usize> {
 /// Reads the cell starting at `at` into its role, and returns where it ends (at a comma or
 /// a line end, or the block's end). A number in the simple form is read in place and its
 /// end is where the number stops; any other cell is found by its delimiter first.
+#[inline(always)]
 fn take(
     role: &Role,
     bytes: &[u8],
