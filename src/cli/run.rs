@@ -245,12 +245,21 @@ pub(super) fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Re
     let scored = data::score(&source, &plan)?;
     let mut cfg = cfg;
     cfg.n = scored.rows;
+    // With labels the curve sorts a copy of every score: meanwhile the plot's column waits
+    // on disk, so the two are never in memory together.
+    let (plot_x, parked) = match (&scored.labels, scored.plot_x) {
+        (Some(_), Some(x)) => (None, Some(data::Parked::new(x))),
+        (_, x) => (x.map(Array1::from), None),
+    };
     let population = Population {
         scores: Array1::from(scored.scores),
         labels: scored.labels,
-        plot_x: scored.plot_x.map(Array1::from),
+        plot_x,
     };
     let mut out = evaluate(population, cfg.cut, cfg.top_k)?;
+    if let Some(parked) = parked {
+        out.plot_x = Some(Array1::from(parked.restore()?));
+    }
     let mut explainer = Explainer::new(&cfg.lab, &out, &scored.fitted);
     match &scored.columns {
         Some(columns) => {

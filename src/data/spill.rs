@@ -110,7 +110,7 @@ impl Spill {
 }
 
 #[cfg(unix)]
-fn file_size_unlimited() -> bool {
+pub(super) fn file_size_unlimited() -> bool {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -121,7 +121,7 @@ fn file_size_unlimited() -> bool {
 }
 
 #[cfg(not(unix))]
-fn file_size_unlimited() -> bool {
+pub(super) fn file_size_unlimited() -> bool {
     true
 }
 
