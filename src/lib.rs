@@ -11,7 +11,8 @@
 //! - the command line: [`cli`], with [`allocator`] (a failed allocation ends cleanly).
 //!
 //! Crate-internal: `filesystem` (the only writer of files), `memory` (reads `/proc` and
-//! `/sys` to refuse runs that cannot fit), `threads` (`--threads`), `exit`, `json`,
+//! `/sys` to refuse runs that cannot fit), `parked` (long columns set aside in unnamed
+//! temporary files while memory is needed elsewhere), `threads` (`--threads`), `exit`, `json`,
 //! `fault` (the fault tests' failure point), and the pieces of the commands (`sweep`,
 //! `export`, `notebook`, `readable`). The README's "Layout" table maps each concern to
 //! its file.
@@ -38,6 +39,7 @@ pub mod lab;
 pub(crate) mod memory;
 pub(crate) mod notebook;
 pub mod numpy;
+pub(crate) mod parked;
 pub mod plot;
 pub(crate) mod readable;
 pub mod reflection;

@@ -1,10 +1,12 @@
 //! A fully resolved run and the computation it describes: draw (or take the scored data),
 //! score, cut, rank, judge against the labels, explain the top cases.
 //!
-//! Pure: no files, no printing. Memory is the score column, one reused feature column, the
-//! labels where the lab has them and, when a plot is wanted, the plotted feature's column;
-//! each feature is folded into the score as soon as it is drawn (and scaled), which is
-//! bit-identical to numpy's whole-column expression evaluated left to right.
+//! Pure: no files (long feature columns kept for the explanations wait in unnamed
+//! temporary files, `parked`), no printing. Memory is the score column, one reused feature
+//! column, the labels where the lab has them and, when a plot is wanted, the plotted
+//! feature's column; each feature is folded into the score as soon as it is drawn (and
+//! scaled), which is bit-identical to numpy's whole-column expression evaluated left to
+//! right.
 
 use crate::detect::{Areas, Detection, confusion_at};
 use crate::explain::{Explainer, TopCase};
@@ -12,6 +14,7 @@ use crate::lab::{InputDistribution, Lab};
 use crate::numpy::{
     self, Beta, Gamma, Lognormal, Normal, ParamError, Pcg64, Uniform, column, equal_shape_beta,
 };
+use crate::parked::{PARK_FROM, Parked};
 use crate::scale::Fitted;
 use crate::stats;
 use ndarray::Array1;
@@ -137,6 +140,12 @@ pub fn keeps_columns(cfg: &RunConfig) -> bool {
             .is_some_and(|bytes| bytes <= KEEP_COLUMNS_BYTES)
 }
 
+/// Whether a run holds its feature columns in memory: an export's, and those kept for the
+/// explanations that are too short to be parked in temporary files.
+pub fn keeps_columns_in_memory(cfg: &RunConfig, export: bool) -> bool {
+    export || (keeps_columns(cfg) && cfg.n < PARK_FROM)
+}
+
 /// [`simulate`], calling `progress(k)` after the k-th feature column is drawn.
 pub fn simulate_with_progress(
     cfg: &RunConfig,
@@ -155,7 +164,11 @@ pub fn simulate_keeping(
     progress: &mut dyn FnMut(usize),
 ) -> Result<Outcome, RunError> {
     let keep_columns = export || keeps_columns(cfg);
-    let mut kept: Vec<Vec<f64>> = Vec::new();
+    // Long columns wait in temporary files, an export's stay in memory; if one cannot be
+    // written, the columns are drawn again for the explanations instead.
+    let park = !export && cfg.n >= PARK_FROM;
+    let mut kept: Vec<Parked> = Vec::new();
+    let mut all_kept = true;
     let mut fitted = Vec::new();
     let plot_index = keep_plot_x.then(|| cfg.plot_feature());
     let mut plot_x = None;
@@ -164,8 +177,13 @@ pub fn simulate_keeping(
         if plot_index == Some(i) {
             plot_x = Some(Array1::from(raw.to_vec()));
         }
-        if keep_columns {
-            kept.push(raw.to_vec());
+        if keep_columns && all_kept {
+            let parked = if park {
+                Parked::to_file(raw)
+            } else {
+                Some(Parked::Memory(raw.to_vec()))
+            };
+            all_kept = parked.map(|p| kept.push(p)).is_some();
         }
         fitted.push(used.1);
         fold(&mut scores, used.0, cfg.lab.features[i].weight, i == 0);
@@ -178,16 +196,38 @@ pub fn simulate_keeping(
     };
     let mut out = evaluate(population, cfg.cut, cfg.top_k)?;
     let mut explainer = Explainer::new(&cfg.lab, &out, &fitted);
-    if keep_columns {
-        for (i, column) in kept.iter().enumerate() {
-            explainer.feed_column(i, column);
+    let mut columns = Vec::new();
+    let mut fed = 0;
+    if keep_columns && all_kept {
+        let tops: Vec<usize> = explainer.indices().collect();
+        for (i, parked) in kept.into_iter().enumerate() {
+            if export {
+                let Ok(column) = parked.restore() else { break };
+                explainer.feed_column(i, &column);
+                columns.push(column);
+            } else {
+                // Counted as it is read back, so only the score column is in memory.
+                let Ok(values) = parked.values_at(&tops) else {
+                    break;
+                };
+                explainer.set_values(i, values);
+                let Ok(mut population) = parked.values() else {
+                    break;
+                };
+                explainer.count(i, population.by_ref());
+                if population.finish().is_err() {
+                    break;
+                }
+            }
+            fed += 1;
         }
-    } else if cfg.top_k > 0 {
+    }
+    if cfg.top_k > 0 && fed < cfg.lab.features.len() {
         generate(cfg, &mut |i, raw, _| explainer.feed_column(i, raw))?;
     }
     out.top_cases = explainer.finish();
     if export {
-        out.columns = Some(kept);
+        out.columns = Some(columns);
     }
     Ok(out)
 }

@@ -325,6 +325,23 @@ fn memory_refusals_respect_the_address_space_limit_and_the_top_list() {
 }
 
 #[test]
+fn an_explained_run_keeps_only_its_score_column_in_memory() {
+    // The five feature columns kept for the explanations (40 bytes a row) wait in
+    // temporary files; in memory they would pass the 16 bytes a row the runs allow.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let n = 3_000_000u64;
+    let run = ["run", "--no-plot", "--n", "3000000"];
+    let explained = crate::common::least_peak_memory(d, &run, 2);
+    let unexplained = crate::common::least_peak_memory(d, &[&run[..], &["--top", "0"]].concat(), 2);
+    let extra = explained.saturating_sub(unexplained);
+    assert!(
+        extra < 4 * n,
+        "the explanations added {extra} bytes to {unexplained}"
+    );
+}
+
+#[test]
 fn reflect_check_holds_a_reflection_to_the_labs_fields() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

@@ -112,7 +112,7 @@ pub(super) fn execute(args: &RunArgs) -> Result<()> {
     });
     if resolved.data.is_none() {
         let cfg = &resolved.cfg;
-        let kept = crate::run::keeps_columns(cfg) || args.export.is_some();
+        let kept = crate::run::keeps_columns_in_memory(cfg, args.export.is_some());
         check_memory(&footprint(cfg, plot_path.is_some(), kept), n_origin(args))?;
     }
     let export_output = args
@@ -248,7 +248,7 @@ pub(super) fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Re
     // With labels the curve sorts a copy of every score: meanwhile the plot's column waits
     // on disk, so the two are never in memory together.
     let (plot_x, parked) = match (&scored.labels, scored.plot_x) {
-        (Some(_), Some(x)) => (None, Some(data::Parked::new(x))),
+        (Some(_), Some(x)) => (None, Some(crate::parked::Parked::new(x))),
         (_, x) => (x.map(Array1::from), None),
     };
     let population = Population {
@@ -258,7 +258,10 @@ pub(super) fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Re
     };
     let mut out = evaluate(population, cfg.cut, cfg.top_k)?;
     if let Some(parked) = parked {
-        out.plot_x = Some(Array1::from(parked.restore()?));
+        let x = parked
+            .restore()
+            .context("could not read back the plot's column from its temporary file")?;
+        out.plot_x = Some(Array1::from(x));
     }
     let mut explainer = Explainer::new(&cfg.lab, &out, &scored.fitted);
     match &scored.columns {

@@ -13,11 +13,9 @@ mod chunks;
 mod decimal;
 mod fast;
 mod field;
-mod park;
 mod reader;
 mod spill;
 
-pub use park::Parked;
 pub use reader::{Columns, Source};
 
 use crate::explain::RowCounter;

@@ -26,7 +26,7 @@ impl Spill {
     /// A spill of rows of `width` values, or None where the files could outgrow a limit on
     /// file size (`ulimit -f`, whose signal would end the run): then the file is read again.
     pub(super) fn new_if_allowed(width: usize) -> Option<Spill> {
-        file_size_unlimited().then(|| Spill {
+        crate::parked::file_size_unlimited().then(|| Spill {
             width,
             idle: Mutex::new(Vec::new()),
             buffers: Mutex::new(Vec::new()),
@@ -107,22 +107,6 @@ impl Spill {
         }
         Some(())
     }
-}
-
-#[cfg(unix)]
-pub(super) fn file_size_unlimited() -> bool {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit only fills in the struct it is given.
-    let got = unsafe { libc::getrlimit(libc::RLIMIT_FSIZE, &mut limit) };
-    got == 0 && limit.rlim_cur == libc::RLIM_INFINITY
-}
-
-#[cfg(not(unix))]
-pub(super) fn file_size_unlimited() -> bool {
-    true
 }
 
 /// One file's rows, counted into a counter like `like`.

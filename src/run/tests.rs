@@ -54,6 +54,20 @@ fn explanations_are_the_same_kept_or_redrawn() {
 }
 
 #[test]
+fn explanations_are_the_same_from_parked_columns_as_from_memory() {
+    // A labelled lab whose features are scaled: the parked columns hold the raw values.
+    let mut cfg = RunConfig::from_lab(crate::lab::built_in("telemetry").unwrap());
+    cfg.n = PARK_FROM;
+    assert!(keeps_columns(&cfg) && !keeps_columns_in_memory(&cfg, false));
+    let parked = simulate(&cfg, false).unwrap();
+    // An export keeps its columns in memory.
+    let in_memory = simulate_keeping(&cfg, false, true, &mut |_| {}).unwrap();
+    assert_eq!(parked.top_cases.len(), cfg.top_k);
+    let described = |out: &Outcome| format!("{:?}", out.top_cases);
+    assert_eq!(described(&parked), described(&in_memory));
+}
+
+#[test]
 fn labels_come_first_at_the_lab_prevalence() {
     let cfg = RunConfig::from_lab(crate::lab::built_in("telemetry").unwrap());
     let out = simulate(&cfg, false).unwrap();

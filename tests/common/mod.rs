@@ -218,3 +218,37 @@ pub(crate) fn is_complete_png(bytes: &[u8]) -> bool {
         })
         .is_ok()
 }
+
+/// Runs `args` in `dir` (it must succeed) and returns the process's peak resident memory,
+/// in bytes.
+// The child is reaped by wait4, which also gives its resource usage.
+#[allow(clippy::zombie_processes)]
+pub(crate) fn peak_memory(dir: &Path, args: &[&str]) -> u64 {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("anomaly-lab"))
+        .current_dir(dir)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("runs");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for our own child, which nothing else
+    // waits for.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let got = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(got, pid);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{args:?}"
+    );
+    u64::try_from(usage.ru_maxrss).expect("a size") * 1024
+}
+
+/// The least of `runs` runs' [`peak_memory`]: a run's peak varies by a few megabytes with
+/// how its threads happen to interleave.
+pub(crate) fn least_peak_memory(dir: &Path, args: &[&str], runs: usize) -> u64 {
+    (0..runs)
+        .map(|_| peak_memory(dir, args))
+        .min()
+        .expect("one run")
+}

@@ -1,0 +1,216 @@
+//! Long columns set aside in unnamed temporary files while something else needs the
+//! memory: the plot's x column while a labelled data run's curve sorts a copy of every
+//! score, and a generated run's feature columns until the explanations count them. They
+//! take no memory meanwhile and vanish with the process.
+
+use std::fs::File;
+use std::io::{Read, Seek, Write};
+
+/// Columns shorter than this stay in memory: writing them out saves little.
+pub(crate) const PARK_FROM: usize = 1 << 20;
+
+/// Values written or read at a time: a column is never in memory twice.
+const PIECE: usize = 1 << 16;
+
+/// A column, in memory or in a temporary file.
+#[derive(Debug)]
+pub(crate) enum Parked {
+    Memory(Vec<f64>),
+    /// The file and the column's length.
+    File(File, usize),
+}
+
+impl Parked {
+    /// A long column in a temporary file, its memory freed; a short one, or one no file can
+    /// be written for, stays in memory.
+    pub(crate) fn new(column: Vec<f64>) -> Parked {
+        match Parked::to_file(&column) {
+            Some(parked) => parked,
+            None => Parked::Memory(column),
+        }
+    }
+
+    /// A long column copied to a temporary file; None where it is short or no file can be
+    /// written, or where a file size limit (`ulimit -f`, whose signal would end the run)
+    /// could be reached.
+    pub(crate) fn to_file(column: &[f64]) -> Option<Parked> {
+        if column.len() < PARK_FROM || !file_size_unlimited() {
+            return None;
+        }
+        let mut file = tempfile::tempfile().ok()?;
+        let mut bytes = Vec::with_capacity(8 * PIECE);
+        for piece in column.chunks(PIECE) {
+            bytes.clear();
+            bytes.extend(piece.iter().flat_map(|v| v.to_le_bytes()));
+            file.write_all(&bytes).ok()?;
+        }
+        Some(Parked::File(file, column.len()))
+    }
+
+    /// The column back.
+    pub(crate) fn restore(self) -> std::io::Result<Vec<f64>> {
+        // Reserved whole: growing would copy, with the column in memory twice meanwhile.
+        let mut column = Vec::with_capacity(self.len());
+        let mut values = self.values()?;
+        column.extend(values.by_ref());
+        values.finish().map(|()| column)
+    }
+
+    /// How many values the column holds.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Parked::Memory(column) => column.len(),
+            Parked::File(_, len) => *len,
+        }
+    }
+
+    /// The values at `indices`, without reading the rest.
+    pub(crate) fn values_at(&self, indices: &[usize]) -> std::io::Result<Vec<f64>> {
+        match self {
+            Parked::Memory(column) => Ok(indices.iter().map(|&i| column[i]).collect()),
+            Parked::File(file, _) => indices
+                .iter()
+                .map(|&i| {
+                    let mut bytes = [0u8; 8];
+                    read_at(file, &mut bytes, 8 * i as u64)?;
+                    Ok(f64::from_le_bytes(bytes))
+                })
+                .collect(),
+        }
+    }
+
+    /// The values in order, read a piece at a time; call [`Values::finish`] after.
+    pub(crate) fn values(self) -> std::io::Result<Values> {
+        let (file, left) = match self {
+            Parked::Memory(column) => (None, column),
+            Parked::File(mut file, len) => {
+                file.rewind()?;
+                (Some((file, len)), Vec::new())
+            }
+        };
+        Ok(Values {
+            file,
+            piece: left,
+            at: 0,
+            bytes: Vec::new(),
+            error: None,
+        })
+    }
+}
+
+/// A parked column's values in order (see [`Parked::values`]). A read error ends them
+/// early; [`Values::finish`] reports it.
+#[derive(Debug)]
+pub(crate) struct Values {
+    /// The file and how many values it still holds.
+    file: Option<(File, usize)>,
+    piece: Vec<f64>,
+    at: usize,
+    bytes: Vec<u8>,
+    error: Option<std::io::Error>,
+}
+
+impl Values {
+    /// Whether every value was read.
+    pub(crate) fn finish(self) -> std::io::Result<()> {
+        match self.error {
+            Some(e) => Err(e),
+            None if self.file.is_some_and(|(_, left)| left > 0) => Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "a parked column was not read to its end",
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn refill(&mut self) -> Option<()> {
+        let (file, left) = self.file.as_mut().filter(|(_, left)| *left > 0)?;
+        let count = PIECE.min(*left);
+        self.bytes.resize(8 * count, 0);
+        if let Err(e) = file.read_exact(&mut self.bytes) {
+            self.error = Some(e);
+            *left = 0;
+            return None;
+        }
+        *left -= count;
+        self.piece.clear();
+        self.piece.extend(
+            self.bytes
+                .chunks_exact(8)
+                .map(|b| f64::from_le_bytes(b.try_into().expect("eight bytes"))),
+        );
+        self.at = 0;
+        Some(())
+    }
+}
+
+impl Iterator for Values {
+    type Item = f64;
+
+    fn next(&mut self) -> Option<f64> {
+        if self.at == self.piece.len() {
+            self.refill()?;
+        }
+        self.at += 1;
+        Some(self.piece[self.at - 1])
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
+    let mut file = file;
+    file.seek(std::io::SeekFrom::Start(offset))?;
+    file.read_exact(bytes)
+}
+
+/// Whether files may grow without limit (no `ulimit -f`).
+#[cfg(unix)]
+pub(crate) fn file_size_unlimited() -> bool {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit only fills in the struct it is given.
+    let got = unsafe { libc::getrlimit(libc::RLIMIT_FSIZE, &mut limit) };
+    got == 0 && limit.rlim_cur == libc::RLIM_INFINITY
+}
+
+#[cfg(not(unix))]
+pub(crate) fn file_size_unlimited() -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_comes_back_bit_for_bit_from_memory_or_disk() {
+        let long: Vec<f64> = (0..PARK_FROM + PIECE / 2)
+            .map(|i| match i % 5 {
+                0 => -0.0,
+                1 => f64::from_bits(i as u64),
+                _ => (i as f64).sqrt() - 300.0,
+            })
+            .collect();
+        let short = long[..10].to_vec();
+        for column in [long, short] {
+            let parked = Parked::new(column.clone());
+            assert_eq!(
+                matches!(parked, Parked::File(..)),
+                column.len() >= PARK_FROM
+            );
+            let picks = [0, 7, column.len() - 1];
+            let at = parked.values_at(&picks).unwrap();
+            assert_eq!(at, picks.map(|i| column[i]));
+            let back = parked.restore().unwrap();
+            let bits = |c: &[f64]| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&back), bits(&column));
+        }
+    }
+}
