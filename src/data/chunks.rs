@@ -244,8 +244,8 @@ fn fill(
 /// it (0 when there is none).
 fn cut_point(bytes: &[u8]) -> usize {
     // Exports rarely quote anything: then the cut is simply after the last line end.
-    if !bytes.contains(&b'"') {
-        return bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    if memchr::memchr(b'"', bytes).is_none() {
+        return memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1);
     }
     let mut quotes = 0usize;
     let mut last = 0;
