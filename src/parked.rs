@@ -1,7 +1,9 @@
 //! Long columns set aside in unnamed temporary files while something else needs the
 //! memory: the plot's x column while a labelled data run's curve sorts a copy of every
 //! score, and a generated run's feature columns until the explanations count them. They
-//! take no memory meanwhile and vanish with the process.
+//! take no memory of the process meanwhile (they are in the page cache, which is RAM where
+//! the temporary directory is a tmpfs) and vanish with it. Where no file can be written,
+//! the callers keep the column or compute it again.
 
 use std::fs::File;
 use std::io::{Read, Seek, Write};
@@ -24,7 +26,7 @@ impl Parked {
     /// A long column in a temporary file, its memory freed; a short one, or one no file can
     /// be written for, stays in memory.
     pub(crate) fn new(column: Vec<f64>) -> Parked {
-        match Parked::to_file(&column) {
+        match Parked::write(&column) {
             Some(parked) => parked,
             None => Parked::Memory(column),
         }
@@ -33,7 +35,7 @@ impl Parked {
     /// A long column copied to a temporary file; None where it is short or no file can be
     /// written, or where a file size limit (`ulimit -f`, whose signal would end the run)
     /// could be reached.
-    pub(crate) fn to_file(column: &[f64]) -> Option<Parked> {
+    pub(crate) fn write(column: &[f64]) -> Option<Parked> {
         if column.len() < PARK_FROM || !file_size_unlimited() {
             return None;
         }
@@ -49,6 +51,9 @@ impl Parked {
 
     /// The column back.
     pub(crate) fn restore(self) -> std::io::Result<Vec<f64>> {
+        if let Parked::Memory(column) = self {
+            return Ok(column);
+        }
         // Reserved whole: growing would copy, with the column in memory twice meanwhile.
         let mut column = Vec::with_capacity(self.len());
         let mut values = self.values()?;
@@ -64,11 +69,12 @@ impl Parked {
         }
     }
 
-    /// The values at `indices`, without reading the rest.
+    /// The values at `indices`: a read each, or, for many, one pass over the file.
     pub(crate) fn values_at(&self, indices: &[usize]) -> std::io::Result<Vec<f64>> {
+        const FEW: usize = 64;
         match self {
             Parked::Memory(column) => Ok(indices.iter().map(|&i| column[i]).collect()),
-            Parked::File(file, _) => indices
+            Parked::File(file, _) if indices.len() <= FEW => indices
                 .iter()
                 .map(|&i| {
                     let mut bytes = [0u8; 8];
@@ -76,6 +82,20 @@ impl Parked {
                     Ok(f64::from_le_bytes(bytes))
                 })
                 .collect(),
+            Parked::File(file, len) => {
+                let mut wanted: Vec<(usize, usize)> = indices.iter().copied().zip(0..).collect();
+                wanted.sort_unstable();
+                let mut found = vec![0.0; indices.len()];
+                let mut values = Parked::File(file.try_clone()?, *len).values()?;
+                let mut wanted = wanted.into_iter().peekable();
+                for (i, v) in values.by_ref().enumerate() {
+                    while let Some((_, place)) = wanted.next_if(|&(index, _)| index == i) {
+                        found[place] = v;
+                    }
+                }
+                values.finish()?;
+                Ok(found)
+            }
         }
     }
 
@@ -205,9 +225,15 @@ mod tests {
                 matches!(parked, Parked::File(..)),
                 column.len() >= PARK_FROM
             );
+            // A few, read one at a time, and many (with repeats), in one pass.
             let picks = [0, 7, column.len() - 1];
             let at = parked.values_at(&picks).unwrap();
             assert_eq!(at, picks.map(|i| column[i]));
+            let many: Vec<usize> = (0..200).map(|i| (i * 7919) % column.len()).collect();
+            let many = [&many[..], &many[..5]].concat();
+            let at = parked.values_at(&many).unwrap();
+            let expected: Vec<f64> = many.iter().map(|&i| column[i]).collect();
+            assert_eq!(at, expected);
             let back = parked.restore().unwrap();
             let bits = |c: &[f64]| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&back), bits(&column));

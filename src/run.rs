@@ -1,12 +1,12 @@
 //! A fully resolved run and the computation it describes: draw (or take the scored data),
 //! score, cut, rank, judge against the labels, explain the top cases.
 //!
-//! Pure: no files (long feature columns kept for the explanations wait in unnamed
-//! temporary files, `parked`), no printing. Memory is the score column, one reused feature
-//! column, the labels where the lab has them and, when a plot is wanted, the plotted
-//! feature's column; each feature is folded into the score as soon as it is drawn (and
-//! scaled), which is bit-identical to numpy's whole-column expression evaluated left to
-//! right.
+//! Pure computation: no printing, and no files but one kind, for memory's sake: long feature
+//! columns kept for the explanations wait in unnamed temporary files (`parked`). Memory is
+//! the score column, one reused feature column, the labels where the lab has them and, when
+//! a plot is wanted, the plotted feature's column; each feature is folded into the score as
+//! soon as it is drawn (and scaled), which is bit-identical to numpy's whole-column
+//! expression evaluated left to right.
 
 use crate::detect::{Areas, Detection, confusion_at};
 use crate::explain::{Explainer, TopCase};
@@ -127,8 +127,9 @@ pub fn simulate(cfg: &RunConfig, keep_plot_x: bool) -> Result<Outcome, RunError>
     simulate_with_progress(cfg, keep_plot_x, &mut |_| {})
 }
 
-/// The feature columns are kept for the explanations while they take at most this much
-/// memory; beyond it they are drawn a second time instead (memory over time).
+/// The feature columns are kept for the explanations (in memory below
+/// [`PARK_FROM`] cases, in temporary files from there on) while they take at most this
+/// many bytes; beyond it they are drawn a second time instead.
 pub const KEEP_COLUMNS_BYTES: usize = 512 << 20;
 
 /// Whether a run keeps its feature columns for the explanations (see [`KEEP_COLUMNS_BYTES`]).
@@ -167,8 +168,9 @@ pub fn simulate_keeping(
     // Long columns wait in temporary files, an export's stay in memory; if one cannot be
     // written, the columns are drawn again for the explanations instead.
     let park = !export && cfg.n >= PARK_FROM;
-    let mut kept: Vec<Parked> = Vec::new();
-    let mut all_kept = true;
+    let mut in_memory: Vec<Vec<f64>> = Vec::new();
+    let mut parked: Vec<Parked> = Vec::new();
+    let mut all_parked = true;
     let mut fitted = Vec::new();
     let plot_index = keep_plot_x.then(|| cfg.plot_feature());
     let mut plot_x = None;
@@ -177,13 +179,10 @@ pub fn simulate_keeping(
         if plot_index == Some(i) {
             plot_x = Some(Array1::from(raw.to_vec()));
         }
-        if keep_columns && all_kept {
-            let parked = if park {
-                Parked::to_file(raw)
-            } else {
-                Some(Parked::Memory(raw.to_vec()))
-            };
-            all_kept = parked.map(|p| kept.push(p)).is_some();
+        if keep_columns && !park {
+            in_memory.push(raw.to_vec());
+        } else if keep_columns && all_parked {
+            all_parked = Parked::write(raw).map(|p| parked.push(p)).is_some();
         }
         fitted.push(used.1);
         fold(&mut scores, used.0, cfg.lab.features[i].weight, i == 0);
@@ -196,28 +195,26 @@ pub fn simulate_keeping(
     };
     let mut out = evaluate(population, cfg.cut, cfg.top_k)?;
     let mut explainer = Explainer::new(&cfg.lab, &out, &fitted);
-    let mut columns = Vec::new();
     let mut fed = 0;
-    if keep_columns && all_kept {
+    if keep_columns && !park {
+        for (i, column) in in_memory.iter().enumerate() {
+            explainer.feed_column(i, column);
+        }
+        fed = in_memory.len();
+    } else if keep_columns && all_parked {
         let tops: Vec<usize> = explainer.indices().collect();
-        for (i, parked) in kept.into_iter().enumerate() {
-            if export {
-                let Ok(column) = parked.restore() else { break };
-                explainer.feed_column(i, &column);
-                columns.push(column);
-            } else {
-                // Counted as it is read back, so only the score column is in memory.
-                let Ok(values) = parked.values_at(&tops) else {
-                    break;
-                };
-                explainer.set_values(i, values);
-                let Ok(mut population) = parked.values() else {
-                    break;
-                };
-                explainer.count(i, population.by_ref());
-                if population.finish().is_err() {
-                    break;
-                }
+        for (i, column) in parked.into_iter().enumerate() {
+            // Counted as it is read back, so only the score column is in memory.
+            let Ok(values) = column.values_at(&tops) else {
+                break;
+            };
+            explainer.set_values(i, values);
+            let Ok(mut population) = column.values() else {
+                break;
+            };
+            explainer.count(i, population.by_ref());
+            if population.finish().is_err() {
+                break;
             }
             fed += 1;
         }
@@ -227,7 +224,7 @@ pub fn simulate_keeping(
     }
     out.top_cases = explainer.finish();
     if export {
-        out.columns = Some(columns);
+        out.columns = Some(in_memory);
     }
     Ok(out)
 }

@@ -342,6 +342,22 @@ fn an_explained_run_keeps_only_its_score_column_in_memory() {
 }
 
 #[test]
+fn without_a_temporary_directory_the_columns_are_drawn_again_to_the_same_explanations() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = ["run", "--no-plot", "--n", "1100000", "--top", "3"];
+    let parked = bin(d).args(run).output().unwrap();
+    let redrawn = bin(d)
+        .args(run)
+        .env("TMPDIR", d.join("missing"))
+        .output()
+        .unwrap();
+    assert!(parked.status.success() && redrawn.status.success());
+    assert!(String::from_utf8_lossy(&parked.stdout).contains("\"percentile\""));
+    assert_eq!(parked.stdout, redrawn.stdout);
+}
+
+#[test]
 fn reflect_check_holds_a_reflection_to_the_labs_fields() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

@@ -59,6 +59,8 @@ fn explanations_are_the_same_from_parked_columns_as_from_memory() {
     let mut cfg = RunConfig::from_lab(crate::lab::built_in("telemetry").unwrap());
     cfg.n = PARK_FROM;
     assert!(keeps_columns(&cfg) && !keeps_columns_in_memory(&cfg, false));
+    // This environment can park a column, so the run below does.
+    assert!(Parked::write(&vec![0.0; PARK_FROM]).is_some());
     let parked = simulate(&cfg, false).unwrap();
     // An export keeps its columns in memory.
     let in_memory = simulate_keeping(&cfg, false, true, &mut |_| {}).unwrap();
