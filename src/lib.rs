@@ -10,7 +10,7 @@
 //! - input: [`data`] reads telemetry exports (CSV, gzip);
 //! - the command line: [`cli`], with [`allocator`] (a failed allocation ends cleanly).
 //!
-//! Crate-internal: `filesystem` (the only writer of files), `memory` (reads `/proc` and
+//! Crate-internal: `filesystem` (the only writer of the files a user sees), `memory` (reads `/proc` and
 //! `/sys` to refuse runs that cannot fit), `parked` (long columns set aside in unnamed
 //! temporary files while memory is needed elsewhere), `threads` (`--threads`), `exit`, `json`,
 //! `fault` (the fault tests' failure point), and the pieces of the commands (`sweep`,

@@ -617,7 +617,7 @@ mod never_panics {
 }
 
 #[test]
-fn the_plots_column_and_the_curves_sorted_scores_are_never_in_memory_together() {
+fn the_plots_column_waits_on_disk_while_the_curve_sorts_the_scores() {
     // With labels the curve sorts a copy of every score (8 bytes a row); the plot keeps
     // its x column (8 more). Together they would pass the 16 bytes a row the issue allows.
     let dir = tempfile::tempdir().unwrap();

@@ -246,7 +246,7 @@ pub(super) fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Re
     let mut cfg = cfg;
     cfg.n = scored.rows;
     // With labels the curve sorts a copy of every score: meanwhile the plot's column waits
-    // on disk, so the two are never in memory together.
+    // in a temporary file (where one can be written), so the two are not in memory together.
     let (plot_x, parked) = match (&scored.labels, scored.plot_x) {
         (Some(_), Some(x)) => (None, Some(crate::parked::Parked::new(x))),
         (_, x) => (x.map(Array1::from), None),

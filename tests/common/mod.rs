@@ -241,6 +241,7 @@ pub(crate) fn peak_memory(dir: &Path, args: &[&str]) -> u64 {
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "{args:?}"
     );
+    // Linux counts ru_maxrss in KiB (macOS would in bytes).
     u64::try_from(usage.ru_maxrss).expect("a size") * 1024
 }
 
