@@ -176,13 +176,15 @@ impl RowCounter {
         self.rows += other.rows;
     }
 
-    /// Rows of feature values one after another (row-major), counted a column at a time.
-    pub fn add_rows(&mut self, rows: &[f64]) {
+    /// Rows of feature values written as little-endian doubles, one after another.
+    pub fn add_le_rows(&mut self, bytes: &[u8]) {
         let width = self.counters.len();
+        let value = |b: &[u8]| f64::from_le_bytes(b.try_into().expect("eight bytes"));
         for (i, c) in self.counters.iter_mut().enumerate() {
-            c.add_strided(rows.get(i..).unwrap_or_default(), width);
+            let column = bytes.chunks_exact(8).skip(i).step_by(width.max(1));
+            c.add_all(column.map(value));
         }
-        self.rows += (rows.len() / width.max(1)) as u64;
+        self.rows += (bytes.len() / (8 * width.max(1))) as u64;
     }
 
     /// One row's feature values, in feature order.

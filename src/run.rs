@@ -76,6 +76,9 @@ pub struct Population {
     pub labels: Option<Vec<bool>>,
     /// The plotted feature's raw column, if it was asked for.
     pub plot_x: Option<Array1<f64>>,
+    /// The `top_k` highest-scoring indices, highest first, where the reader already ranked
+    /// them as it scored (exactly as `stats::top_indices` would).
+    pub top: Option<Vec<usize>>,
 }
 
 /// What a run computes.
@@ -192,6 +195,7 @@ pub fn simulate_keeping(
         scores,
         labels,
         plot_x,
+        top: None,
     };
     let mut out = evaluate(population, cfg.cut, cfg.top_k)?;
     let mut explainer = Explainer::new(&cfg.lab, &out, &fitted);
@@ -300,8 +304,11 @@ pub fn evaluate(pop: Population, cut: Cut, top_k: usize) -> Result<Outcome, RunE
         return Err(RunError::Overflow { case });
     }
     // Ranking needs no threshold, so on a large run it shares the time with the selection.
+    let ranked = pop.top;
     let (threshold, top, sorted) = std::thread::scope(|scope| {
-        let top = (scores.len() >= PARALLEL_FROM && crate::threads::count() > 1)
+        let top = (ranked.is_none()
+            && scores.len() >= PARALLEL_FROM
+            && crate::threads::count() > 1)
             .then(|| crate::allocator::spawn_scoped(scope, || stats::top_indices(scores, top_k)));
         // With labels the curve sorts the scores anyway: the quantile is read off that sort.
         let sorted = pop
@@ -313,9 +320,10 @@ pub fn evaluate(pop: Population, cut: Cut, top_k: usize) -> Result<Outcome, RunE
             (Cut::Quantile(q), None) => stats::quantile_linear(scores, q),
             (Cut::Threshold(t), _) => t,
         };
-        let top = match top {
-            Some(handle) => handle.join().expect("ranking thread panicked"),
-            None => stats::top_indices(scores, top_k),
+        let top = match (top, ranked) {
+            (Some(handle), _) => handle.join().expect("ranking thread panicked"),
+            (None, Some(ranked)) => ranked,
+            (None, None) => stats::top_indices(scores, top_k),
         };
         (threshold, top, sorted)
     });

@@ -255,6 +255,7 @@ pub(super) fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Re
         scores: Array1::from(scored.scores),
         labels: scored.labels,
         plot_x,
+        top: scored.top.clone(),
     };
     let mut out = evaluate(population, cfg.cut, cfg.top_k)?;
     if let Some(parked) = parked {

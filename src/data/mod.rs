@@ -75,6 +75,9 @@ pub struct Scored {
     pub columns: Option<Vec<Vec<f64>>>,
     /// Otherwise the feature values of the highest-scoring rows, by row.
     pub top_values: HashMap<usize, Vec<f64>>,
+    /// Those rows, highest score first: `stats::top_indices` of the scores (None where
+    /// scaling left the scoring, and so the ranking, until the columns were whole).
+    pub top: Option<Vec<usize>>,
     /// And every row's feature values set aside, for the explanations' percentiles.
     pub set_aside: SetAside,
     pub rows: usize,
@@ -260,6 +263,7 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
         fitted,
         columns: keep_columns.then_some(columns),
         top_values,
+        top: (!keep_columns).then(|| top.into_indices()),
         set_aside: SetAside(spill),
         rows,
         hash: format!("xxh3-128:{hash}"),

@@ -116,19 +116,12 @@ fn count_file(mut file: File, width: usize, like: &RowCounter) -> Option<RowCoun
     let row_bytes = 8 * width;
     // Whole rows at a time, about 1 MiB.
     let mut buf = vec![0u8; row_bytes * (1usize << 20).div_ceil(row_bytes)];
-    let mut rows = Vec::with_capacity(buf.len() / 8);
     loop {
         let got = read_full(&mut file, &mut buf)?;
         if got % row_bytes != 0 {
             return None;
         }
-        rows.clear();
-        rows.extend(
-            buf[..got]
-                .chunks_exact(8)
-                .map(|b| f64::from_le_bytes(b.try_into().unwrap_or_default())),
-        );
-        counter.add_rows(&rows);
+        counter.add_le_rows(&buf[..got]);
         if got < buf.len() {
             return Some(counter);
         }

@@ -48,17 +48,17 @@ impl Counter {
         }
     }
 
-    /// Every `stride`-th value of `values` from the first: a column of row-major rows.
-    pub(super) fn add_strided(&mut self, values: &[f64], stride: usize) {
+    /// Every value `values` gives (a column of row-major rows, say).
+    pub(super) fn add_all(&mut self, values: impl Iterator<Item = f64>) {
         if self.keys.len() > FEW {
-            values.iter().step_by(stride).for_each(|&x| self.add(x));
+            values.for_each(|x| self.add(x));
             return;
         }
         // Padding never counts: nothing is <= NaN.
         let mut keys = [f64::NAN; FEW];
         keys[..self.keys.len()].copy_from_slice(&self.keys);
         let mut counts = [0u64; FEW];
-        for &x in values.iter().step_by(stride) {
+        for x in values {
             for (count, &key) in counts.iter_mut().zip(&keys) {
                 *count += u64::from(x <= key);
             }
@@ -116,8 +116,8 @@ mod tests {
             let mut other = counter.empty_like();
             first.iter().for_each(|&x| counter.add(x));
             // Every other value, from the first and from the second: two strided columns.
-            other.add_strided(second, 2);
-            other.add_strided(second.get(1..).unwrap_or_default(), 2);
+            other.add_all(second.iter().step_by(2).copied());
+            other.add_all(second.iter().skip(1).step_by(2).copied());
             counter.absorb(other);
             let expected: Vec<u64> = targets
                 .iter()
