@@ -99,10 +99,7 @@ impl Explainer {
     pub(crate) fn count(&mut self, i: usize, population: impl Iterator<Item = f64>) {
         let mut counter = Counter::new(&self.values[i]);
         let mut n = 0u64;
-        for x in population {
-            counter.add(x);
-            n += 1;
-        }
+        counter.add_all(population.inspect(|_| n += 1));
         self.at_or_below[i] = counter.finish();
         self.population = n;
     }

@@ -10,12 +10,12 @@
 //! - input: [`data`] reads telemetry exports (CSV, gzip);
 //! - the command line: [`cli`], with [`allocator`] (a failed allocation ends cleanly).
 //!
-//! Crate-internal: `filesystem` (the only writer of the files a user sees), `memory` (reads `/proc` and
-//! `/sys` to refuse runs that cannot fit), `parked` (long columns set aside in unnamed
-//! temporary files while memory is needed elsewhere), `threads` (`--threads`), `exit`, `json`,
-//! `fault` (the fault tests' failure point), and the pieces of the commands (`sweep`,
-//! `export`, `notebook`, `readable`). The README's "Layout" table maps each concern to
-//! its file.
+//! Crate-internal: `filesystem` (the only writer of the files a user sees), `memory` (reads
+//! `/proc` and `/sys` to refuse runs that cannot fit), `parked` (long columns set aside in
+//! unnamed temporary files while memory is needed elsewhere), `threads` (`--threads`),
+//! `exit`, `json`, `fault` (the fault tests' failure point), and the pieces of the commands
+//! (`sweep`, `export`, `notebook`, `readable`). The README's "Layout" table maps each
+//! concern to its file.
 //!
 //! ```
 //! use anomaly_lab::{lab::Lab, run::{RunConfig, simulate}};

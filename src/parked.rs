@@ -43,7 +43,7 @@ impl Parked {
         let mut bytes = Vec::with_capacity(8 * PIECE);
         for piece in column.chunks(PIECE) {
             bytes.clear();
-            bytes.extend(piece.iter().flat_map(|v| v.to_le_bytes()));
+            append_le(&mut bytes, piece);
             file.write_all(&bytes).ok()?;
         }
         Some(Parked::File(file, column.len()))
@@ -186,6 +186,13 @@ fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
     let mut file = file;
     file.seek(std::io::SeekFrom::Start(offset))?;
     file.read_exact(bytes)
+}
+
+/// Appends `values` to `bytes` as little-endian doubles, the form temporary files hold.
+pub(crate) fn append_le(bytes: &mut Vec<u8>, values: &[f64]) {
+    for v in values {
+        bytes.extend_from_slice(&v.to_le_bytes());
+    }
 }
 
 /// Whether files may grow without limit (no `ulimit -f`).

@@ -173,7 +173,6 @@ pub fn simulate_keeping(
     let park = !export && cfg.n >= PARK_FROM;
     let mut in_memory: Vec<Vec<f64>> = Vec::new();
     let mut parked: Vec<Parked> = Vec::new();
-    let mut all_parked = true;
     let mut fitted = Vec::new();
     let plot_index = keep_plot_x.then(|| cfg.plot_feature());
     let mut plot_x = None;
@@ -184,8 +183,9 @@ pub fn simulate_keeping(
         }
         if keep_columns && !park {
             in_memory.push(raw.to_vec());
-        } else if keep_columns && all_parked {
-            all_parked = Parked::write(raw).map(|p| parked.push(p)).is_some();
+        } else if keep_columns && parked.len() == i {
+            // Once one column could not be written, the rest are not tried.
+            parked.extend(Parked::write(raw));
         }
         fitted.push(used.1);
         fold(&mut scores, used.0, cfg.lab.features[i].weight, i == 0);
@@ -205,7 +205,7 @@ pub fn simulate_keeping(
             explainer.feed_column(i, column);
         }
         fed = in_memory.len();
-    } else if keep_columns && all_parked {
+    } else if keep_columns && parked.len() == cfg.lab.features.len() {
         let tops: Vec<usize> = explainer.indices().collect();
         for (i, column) in parked.into_iter().enumerate() {
             // Counted as it is read back, so only the score column is in memory.

@@ -174,7 +174,7 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
             let row = b.scores.len();
             b.scores.push(s);
             if spill.is_some() {
-                spill::Spill::append(&mut b.features, &values[..f]);
+                crate::parked::append_le(&mut b.features, &values[..f]);
             }
             if let (true, out) = b.top.push(s, row) {
                 b.top_values.insert(row, values[..f].to_vec());

@@ -40,14 +40,7 @@ impl Spill {
         reused.unwrap_or_default()
     }
 
-    /// Adds a row's values to a block's buffer, in the files' form.
-    pub(super) fn append(buffer: &mut Vec<u8>, row: &[f64]) {
-        for v in row {
-            buffer.extend_from_slice(&v.to_le_bytes());
-        }
-    }
-
-    /// Writes one block's rows (`buffer`, from [`Spill::append`]), then empties it for reuse.
+    /// Writes one block's rows (`buffer`, from `parked::append_le`), then empties it for reuse.
     pub(super) fn write(&self, buffer: &mut Vec<u8>) {
         if !self.has_failed() {
             self.write_out(buffer);
@@ -86,7 +79,7 @@ impl Spill {
         if self.has_failed() {
             return None;
         }
-        let files: Vec<File> = self.idle.into_inner().ok()?.into_iter().collect();
+        let files = self.idle.into_inner().ok()?;
         let width = self.width;
         let counted: Vec<Option<RowCounter>> = std::thread::scope(|scope| {
             let counter = &*counter;
