@@ -14,8 +14,9 @@ fn samplers(c: &mut Criterion) {
     g.throughput(Throughput::Elements(N as u64));
     g.sample_size(20);
     let mut out = vec![0.0; N];
-    let cases: [(&str, Beta); 3] = [
+    let cases: [(&str, Beta); 4] = [
         ("beta(2,4) gammas", Beta::new(2.0, 4.0).unwrap()),
+        ("beta(2.5,2.5) gammas", Beta::new(2.5, 2.5).unwrap()),
         ("beta(0.5,0.5) johnk", Beta::new(0.5, 0.5).unwrap()),
         ("beta(0.5,3) small shape", Beta::new(0.5, 3.0).unwrap()),
     ];

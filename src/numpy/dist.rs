@@ -7,6 +7,7 @@
 //! `sample` is always inlined: called out of line, the generator's 128-bit state goes
 //! through memory on every draw, which measured about twice as slow.
 
+use super::gamma::{GammaMethod, standard_gamma};
 use super::next_double;
 use super::param_rules::{ParamError, non_negative, positive, range};
 use super::ziggurat::{standard_exponential, standard_normal};
@@ -26,44 +27,6 @@ pub struct StandardExponential;
 pub struct Gamma {
     method: GammaMethod,
     scale: f64,
-}
-
-/// numpy's `random_standard_gamma` split by shape once, with the constants it derives
-/// from the shape precomputed: the same IEEE operations on the same inputs, done once
-/// instead of per draw, so the bits are unchanged. (numpy's shape 0, always 0.0, is not
-/// a shape the constructors accept.)
-#[derive(Clone, Copy, Debug)]
-enum GammaMethod {
-    Exponential,
-    /// shape < 1: rejection from the exponential. `inv` is `1. / shape`.
-    Small {
-        shape: f64,
-        inv: f64,
-    },
-    /// shape > 1: Marsaglia and Tsang, `b = shape - 1/3`, `c = 1 / sqrt(9 b)`.
-    Squeeze {
-        b: f64,
-        c: f64,
-    },
-}
-
-impl GammaMethod {
-    fn new(shape: f64) -> GammaMethod {
-        if shape == 1.0 {
-            GammaMethod::Exponential
-        } else if shape < 1.0 {
-            GammaMethod::Small {
-                shape,
-                inv: 1.0 / shape,
-            }
-        } else {
-            let b = shape - 1.0 / 3.0;
-            GammaMethod::Squeeze {
-                b,
-                c: 1.0 / (9.0 * b).sqrt(),
-            }
-        }
-    }
 }
 
 /// Beta(a, b) as numpy's `random_beta`: Johnk's method when both shapes are <= 1,
@@ -173,46 +136,6 @@ impl Uniform {
             low,
             range: range(low, high)?,
         })
-    }
-}
-
-#[inline(always)]
-fn standard_gamma<R: Rng + ?Sized>(method: GammaMethod, rng: &mut R) -> f64 {
-    match method {
-        GammaMethod::Exponential => standard_exponential(rng),
-        GammaMethod::Small { shape, inv } => loop {
-            let u = next_double(rng);
-            let v = standard_exponential(rng);
-            if u <= 1.0 - shape {
-                let x = u.powf(inv);
-                if x <= v {
-                    return x;
-                }
-            } else {
-                let y = -((1.0 - u) / shape).ln();
-                let x = (1.0 - shape + shape * y).powf(inv);
-                if x <= v + y {
-                    return x;
-                }
-            }
-        },
-        GammaMethod::Squeeze { b, c } => loop {
-            let (x, v) = loop {
-                let x = standard_normal(rng);
-                let v = 1.0 + c * x;
-                if v > 0.0 {
-                    break (x, v);
-                }
-            };
-            let v = v * v * v;
-            let u = next_double(rng);
-            if u < 1.0 - 0.0331 * (x * x) * (x * x) {
-                return b * v;
-            }
-            if u.ln() < 0.5 * x * x + b * (1.0 - v + v.ln()) {
-                return b * v;
-            }
-        },
     }
 }
 

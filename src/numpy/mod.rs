@@ -7,6 +7,7 @@
 pub mod column;
 pub mod dist;
 pub mod equal_shape_beta;
+mod gamma;
 pub mod param_rules;
 pub mod reduce;
 mod seed;

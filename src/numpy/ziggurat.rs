@@ -33,10 +33,10 @@ pub(crate) fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
         r >>= 8;
         let sign = r & 1;
         let rabs = (r >> 1) & 0x000f_ffff_ffff_ffff;
-        let mut x = rabs as f64 * t.wi[idx];
-        if sign == 1 {
-            x = -x;
-        }
+        // numpy's `if (sign & 0x1) x = -x;` as a flip of the sign bit: the same bits,
+        // without a branch on a random bit (mispredicted half the time, it cost a
+        // Beta(2, 4) variate about 5 ns).
+        let x = f64::from_bits((rabs as f64 * t.wi[idx]).to_bits() ^ (sign << 63));
         if rabs < t.ki[idx] {
             return x; // ~99.3% of draws
         }
