@@ -23,7 +23,8 @@ ROOT = HERE.parent
 
 
 def measure(cmd, cwd):
-    """Wall seconds, the child's own peak RSS in bytes (wait4), and its stdout."""
+    """Wall seconds, the child's own peak RSS in bytes and CPU seconds (user + system,
+    wait4), and its stdout."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
@@ -34,7 +35,8 @@ def measure(cmd, cwd):
         err.seek(0)
         if proc.returncode != 0:
             sys.exit(f"{' '.join(map(str, cmd))} failed:\n{err.read().decode()}")
-        return wall, usage.ru_maxrss * 1024, out.read().decode()
+        cpu = usage.ru_utime + usage.ru_stime
+        return wall, usage.ru_maxrss * 1024, cpu, out.read().decode()
 
 
 def summary_of(text):
@@ -49,10 +51,14 @@ def main():
     ap.add_argument("--bin", default=str(ROOT / "target" / "release" / "anomaly-lab"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sizes", default="96,1000000,10000000")
+    ap.add_argument("--cores", action="store_true",
+                    help="also time anomaly-lab on one core (taskset -c 0) against all")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
     rows = []
+    cpu_rows = []
+    core_rows = []
     work = pathlib.Path(tempfile.mkdtemp(prefix="anomaly-lab-bench-"))
     try:
         for n in sizes:
@@ -65,29 +71,40 @@ def main():
                           [args.python, str(HERE / "numpy_lab.py"), str(n)],
                           [args.bin, "run", "--n", str(n), "--no-plot"]))
             for label, numpy_cmd, ours_cmd in cases:
-                np_t, our_t, np_m, our_m = [], [], [], []
+                np_t, our_t, np_m, our_m, np_c, our_c = [], [], [], [], [], []
                 for _ in range(args.runs):
-                    t, m, out_np = measure(numpy_cmd, work)
+                    t, m, c, out_np = measure(numpy_cmd, work)
                     np_t.append(t)
                     np_m.append(m)
-                    t, m, out_ours = measure(ours_cmd, work)
+                    np_c.append(c)
+                    t, m, c, out_ours = measure(ours_cmd, work)
                     our_t.append(t)
                     our_m.append(m)
+                    our_c.append(c)
                 if n != 96 or "no plot" in label:
                     if summary_of(out_np) != summary_of(out_ours):
                         sys.exit(f"n={n}: numpy and anomaly-lab disagree")
                 rows.append((n, label, statistics.median(np_t), statistics.median(our_t),
                              max(np_m), max(our_m)))
+                cpu_rows.append((n, label, statistics.median(np_c), statistics.median(our_c)))
             if n >= 1_000_000:
                 with_plot = []
                 without = []
                 for _ in range(args.runs):
                     without.append(measure([args.bin, "run", "--n", str(n), "--no-plot"], work)[0])
-                    t, m, _ = measure([args.bin, "run", "--n", str(n), "--plot", "p.png"], work)
+                    t, m, _, _ = measure([args.bin, "run", "--n", str(n), "--plot", "p.png"], work)
                     with_plot.append((t, m))
                 wp = statistics.median(t for t, _ in with_plot)
                 rows.append((n, "anomaly-lab with plot / without", statistics.median(without), wp,
                              None, max(m for _, m in with_plot)))
+                if args.cores and shutil.which("taskset"):
+                    # One core against every core this process may use, alternating.
+                    one, every = [], []
+                    ours = [args.bin, "run", "--n", str(n), "--no-plot"]
+                    for _ in range(args.runs):
+                        one.append(measure(["taskset", "-c", "0"] + ours, work)[0])
+                        every.append(measure(ours, work)[0])
+                    core_rows.append((n, statistics.median(one), statistics.median(every)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -101,6 +118,17 @@ def main():
         else:
             print(f"| {n:,} | {label} | {a:.3f} s | {b:.3f} s | **{a / b:.1f}x** faster | {mib(ma)} | "
                   f"{mib(mb)} | {max(0, mb - 32 * 2**20) / n:.1f} |")
+    print()
+    print("| n | what | numpy CPU | anomaly-lab CPU | numpy CPU / anomaly-lab CPU |")
+    print("|---:|---|---:|---:|---:|")
+    for n, label, a, b in cpu_rows:
+        print(f"| {n:,} | {label} | {a:.3f} s | {b:.3f} s | **{a / b:.1f}x** less |")
+    if core_rows:
+        print()
+        print(f"| n | anomaly-lab, one core | all {os.cpu_count()} cores | speed-up |")
+        print("|---:|---:|---:|---:|")
+        for n, one, every in core_rows:
+            print(f"| {n:,} | {one:.3f} s | {every:.3f} s | {one / every:.2f}x |")
 
 
 if __name__ == "__main__":

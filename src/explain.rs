@@ -90,6 +90,13 @@ impl Explainer {
         self.population = column.len() as u64;
     }
 
+    /// Feature `i`, counted before the run was evaluated (see [`count_column`]).
+    pub(crate) fn set_counted(&mut self, i: usize, counted: CountedColumn) {
+        self.values[i] = counted.values;
+        self.at_or_below[i] = counted.at_or_below;
+        self.population = counted.population;
+    }
+
     /// Feature `i`'s raw values of the top cases, in top order (for streamed input).
     pub(crate) fn set_values(&mut self, i: usize, values: Vec<f64>) {
         self.values[i] = values;
@@ -138,6 +145,28 @@ impl Explainer {
             );
         }
         self.cases
+    }
+}
+
+/// One feature's part of the explanations, counted from its whole column while that was
+/// at hand: the top cases' values and how many values are at or below each.
+#[derive(Debug)]
+pub(crate) struct CountedColumn {
+    values: Vec<f64>,
+    at_or_below: Vec<u64>,
+    population: u64,
+}
+
+/// Counts `column` for the cases `top` (the run's ranking, highest first), as
+/// [`Explainer::feed_column`] would once the run is evaluated.
+pub(crate) fn count_column(top: &[usize], column: &[f64]) -> CountedColumn {
+    let values: Vec<f64> = top.iter().map(|&i| column[i]).collect();
+    let mut counter = Counter::new(&values);
+    counter.add_all(column.iter().copied());
+    CountedColumn {
+        values,
+        at_or_below: counter.finish(),
+        population: column.len() as u64,
     }
 }
 

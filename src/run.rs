@@ -177,25 +177,35 @@ pub fn simulate_keeping(
     let plot_index = keep_plot_x.then(|| cfg.plot_feature());
     let mut plot_x = None;
     let mut scores = Array1::<f64>::zeros(cfg.n);
+    let last = cfg.lab.features.len() - 1;
+    // Once the last column is folded the scores are whole, so the top cases are known and
+    // that column is counted before it goes, instead of waiting on disk.
+    let mut ranked = None;
+    let mut last_counted = None;
     let labels = generate(cfg, &mut |i, raw, used| {
         if plot_index == Some(i) {
             plot_x = Some(Array1::from(raw.to_vec()));
         }
         if keep_columns && !park {
             in_memory.push(raw.to_vec());
-        } else if keep_columns && parked.len() == i {
+        } else if keep_columns && parked.len() == i && i < last {
             // Once one column could not be written, the rest are not tried.
             parked.extend(Parked::write(raw));
         }
         fitted.push(used.1);
         fold(&mut scores, used.0, cfg.lab.features[i].weight, i == 0);
+        if keep_columns && park && i == last && parked.len() == last {
+            let top = stats::top_indices(scores.as_slice().expect("contiguous"), cfg.top_k);
+            last_counted = Some(crate::explain::count_column(&top, raw));
+            ranked = Some(top);
+        }
         progress(i + 1);
     })?;
     let population = Population {
         scores,
         labels,
         plot_x,
-        top: None,
+        top: ranked,
     };
     let mut out = evaluate(population, cfg.cut, cfg.top_k)?;
     let mut explainer = Explainer::new(&cfg.lab, &out, &fitted);
@@ -205,7 +215,7 @@ pub fn simulate_keeping(
             explainer.feed_column(i, column);
         }
         fed = in_memory.len();
-    } else if keep_columns && parked.len() == cfg.lab.features.len() {
+    } else if let Some(counted) = last_counted {
         let tops: Vec<usize> = explainer.indices().collect();
         for (i, column) in parked.into_iter().enumerate() {
             // Counted as it is read back, so only the score column is in memory.
@@ -220,6 +230,10 @@ pub fn simulate_keeping(
             if population.finish().is_err() {
                 break;
             }
+            fed += 1;
+        }
+        if fed == last {
+            explainer.set_counted(last, counted);
             fed += 1;
         }
     }

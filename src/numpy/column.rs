@@ -176,14 +176,23 @@ fn speculate<D: Distribution<f64>>(dist: &D, mut rng: Counting, part: &mut [f64]
     let mut starts = Vec::with_capacity(WINDOW.min(n));
     let ends_from = n.saturating_sub(WINDOW);
     let mut end_states = Vec::with_capacity(2 * WINDOW);
-    for (i, x) in part.iter_mut().enumerate() {
-        if i < WINDOW {
-            starts.push(rng.pos);
-        }
+    // The opening variates record where they start, the closing ones the state after
+    // them; the long middle records nothing, a loop of its own.
+    let opening = WINDOW.min(n);
+    let closing = ends_from.max(opening);
+    for (i, x) in part[..opening].iter_mut().enumerate() {
+        starts.push(rng.pos);
         *x = dist.sample(&mut rng);
         if i >= ends_from {
             end_states.push(rng.clone());
         }
+    }
+    part[opening..closing]
+        .iter_mut()
+        .for_each(|x| *x = dist.sample(&mut rng));
+    for x in &mut part[closing..] {
+        *x = dist.sample(&mut rng);
+        end_states.push(rng.clone());
     }
     let tail = (0..WINDOW)
         .map(|_| {
