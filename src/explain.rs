@@ -160,13 +160,22 @@ pub(crate) struct CountedColumn {
 /// Counts `column` for the cases `top` (the run's ranking, highest first), as
 /// [`Explainer::feed_column`] would once the run is evaluated.
 pub(crate) fn count_column(top: &[usize], column: &[f64]) -> CountedColumn {
-    let values: Vec<f64> = top.iter().map(|&i| column[i]).collect();
+    let values = top.iter().map(|&i| column[i]).collect();
+    count_values(values, column.iter().copied())
+}
+
+/// Counts a column's `population` for the top cases' `values` (in top order).
+pub(crate) fn count_values(
+    values: Vec<f64>,
+    population: impl Iterator<Item = f64>,
+) -> CountedColumn {
     let mut counter = Counter::new(&values);
-    counter.add_all(column.iter().copied());
+    let mut n = 0u64;
+    counter.add_all(population.inspect(|_| n += 1));
     CountedColumn {
         values,
         at_or_below: counter.finish(),
-        population: column.len() as u64,
+        population: n,
     }
 }
 

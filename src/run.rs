@@ -207,7 +207,13 @@ pub fn simulate_keeping(
         plot_x,
         top: ranked,
     };
-    let mut out = evaluate(population, cfg.cut, cfg.top_k)?;
+    let (out, counted) = match (&last_counted, population.top.clone()) {
+        (Some(_), Some(tops)) => {
+            parked_counts::evaluate_counting(population, cfg.cut, cfg.top_k, parked, &tops)
+        }
+        _ => (evaluate(population, cfg.cut, cfg.top_k), Vec::new()),
+    };
+    let mut out = out?;
     let mut explainer = Explainer::new(&cfg.lab, &out, &fitted);
     let mut fed = 0;
     if keep_columns && !park {
@@ -215,25 +221,14 @@ pub fn simulate_keeping(
             explainer.feed_column(i, column);
         }
         fed = in_memory.len();
-    } else if let Some(counted) = last_counted {
-        let tops: Vec<usize> = explainer.indices().collect();
-        for (i, column) in parked.into_iter().enumerate() {
-            // Counted as it is read back, so only the score column is in memory.
-            let Ok(values) = column.values_at(&tops) else {
-                break;
-            };
-            explainer.set_values(i, values);
-            let Ok(mut population) = column.values() else {
-                break;
-            };
-            explainer.count(i, population.by_ref());
-            if population.finish().is_err() {
-                break;
-            }
+    } else if let Some(last_column) = last_counted {
+        // Up to the first column that could not be read back; the rest are drawn again.
+        for (i, column) in counted.into_iter().map_while(|c| c).enumerate() {
+            explainer.set_counted(i, column);
             fed += 1;
         }
         if fed == last {
-            explainer.set_counted(last, counted);
+            explainer.set_counted(last, last_column);
             fed += 1;
         }
     }
@@ -433,5 +428,6 @@ pub fn draw_column(
     Ok(column)
 }
 
+mod parked_counts;
 #[cfg(test)]
 mod tests;
