@@ -13,6 +13,8 @@
 use super::Pcg64;
 use rand::distr::Distribution;
 use std::convert::Infallible;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Below this many variates per chunk, threads cost more than they save.
 pub(super) const MIN_CHUNK: usize = crate::threads::MIN_SHARE;
@@ -54,8 +56,22 @@ impl rand::TryRng for Counting {
 /// Fills `out` with consecutive variates of `dist` from `rng`, leaving `rng` just past the
 /// last one: the same values and the same final state as a plain loop of `sample`.
 pub fn fill<D: Distribution<f64> + Sync>(dist: &D, rng: &mut Pcg64, out: &mut [f64]) {
-    fill_chunked(dist, rng, out, crate::threads::for_items(out.len()), 0);
+    fill_chunked(dist, rng, out, chunks_for(out.len()), 0);
 }
+
+/// Chunks for a column of `n`: one while one thread draws it, otherwise several a thread,
+/// so that a thread slowed down (by another process, say) leaves its later chunks to the
+/// others instead of being waited for.
+fn chunks_for(n: usize) -> usize {
+    match crate::threads::for_items(n) {
+        1 => 1,
+        threads => (CHUNKS_A_THREAD * threads).min(n / MIN_CHUNK).max(threads),
+    }
+}
+
+/// Each chunk after the first costs about a window's worth of extra variates (its tail),
+/// so a few a thread balance the load for a few percent more work.
+const CHUNKS_A_THREAD: usize = 2;
 
 /// How the chunks after the first were joined to the true stream.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -91,10 +107,6 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
     let pilot = (n / 32).max(1);
     let rest_len = (n - pilot).div_ceil(chunks);
     let (first, rest) = out.split_at_mut((pilot + rest_len).min(n));
-    let mut parts: Vec<&mut [f64]> = rest.chunks_mut(rest_len).collect();
-    let starts: Vec<usize> = (0..parts.len())
-        .map(|c| first.len() + c * rest_len)
-        .collect();
 
     let mut head = Counting {
         rng: rng.clone(),
@@ -105,35 +117,56 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
         .for_each(|x| *x = dist.sample(&mut head));
     let mean = head.pos as f64 / pilot as f64;
 
-    let mut specs: Vec<Speculation> = Vec::with_capacity(chunks);
+    // The speculative chunks wait in a list that every thread takes from, the drawing
+    // thread too once its own chunk is done.
+    let jobs: Vec<Slot<(&mut [f64], u64)>> = rest
+        .chunks_mut(rest_len)
+        .enumerate()
+        .map(|(c, part)| {
+            let start = first.len() + c * rest_len;
+            // Parses mostly step by 2 or 4 draws; starting on that grid syncs sooner.
+            let at = (start as f64 * mean) as u64 & !3;
+            Mutex::new(Some((part, at.saturating_add_signed(guess_error))))
+        })
+        .collect();
+    let done: Vec<Slot<(&mut [f64], Speculation)>> =
+        jobs.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let start_rng = &*rng;
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = jobs.get(i) else {
+            return;
+        };
+        let Some((part, at)) = job.lock().ok().and_then(|mut j| j.take()) else {
+            continue;
+        };
+        let mut rng = start_rng.clone();
+        rng.advance(u128::from(at));
+        let spec = speculate(dist, Counting { rng, pos: at }, part);
+        if let Ok(mut slot) = done[i].lock() {
+            *slot = Some((part, spec));
+        }
+    };
+    let helpers = crate::threads::count().saturating_sub(1).min(jobs.len());
     std::thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .iter_mut()
-            .zip(&starts)
-            .map(|(part, &start)| {
-                // Parses mostly step by 2 or 4 draws; starting on that grid syncs sooner.
-                let at = (start as f64 * mean) as u64 & !3;
-                let at = at.saturating_add_signed(guess_error);
-                let mut rng = rng.clone();
-                rng.advance(u128::from(at));
-                let counting = Counting { rng, pos: at };
-                crate::allocator::spawn_scoped(scope, move || speculate(dist, counting, part))
-            })
-            .collect();
+        for _ in 0..helpers {
+            crate::allocator::spawn_scoped(scope, work);
+        }
         first[pilot..]
             .iter_mut()
             .for_each(|x| *x = dist.sample(&mut head));
-        specs.push(Speculation::true_end(head));
-        specs.extend(
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("a sampling thread panicked")),
-        );
+        work();
     });
 
     // Stitch: each chunk continues from the previous chunk's true end.
-    let mut truth = specs.remove(0).end;
-    for (part, spec) in parts.into_iter().zip(specs) {
+    let mut truth = head;
+    for slot in done {
+        let (part, spec) = slot
+            .into_inner()
+            .ok()
+            .flatten()
+            .expect("every chunk was drawn");
         let synced;
         (truth, synced) = stitch(dist, truth, part, spec);
         if synced {
@@ -146,6 +179,9 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
     stitching
 }
 
+/// A chunk waiting to be drawn (where its guess starts), or drawn (what it produced).
+type Slot<T> = Mutex<Option<T>>;
+
 /// What a speculative chunk produced.
 struct Speculation {
     /// Stream positions at which its first variates began (ascending).
@@ -156,19 +192,6 @@ struct Speculation {
     /// `ends_from + j` (counting the chunk's variates and then the tail's).
     end_states: Vec<Counting>,
     ends_from: usize,
-    end: Counting,
-}
-
-impl Speculation {
-    fn true_end(end: Counting) -> Speculation {
-        Speculation {
-            starts: Vec::new(),
-            tail: Vec::new(),
-            end_states: Vec::new(),
-            ends_from: 0,
-            end,
-        }
-    }
 }
 
 fn speculate<D: Distribution<f64>>(dist: &D, mut rng: Counting, part: &mut [f64]) -> Speculation {
@@ -206,7 +229,6 @@ fn speculate<D: Distribution<f64>>(dist: &D, mut rng: Counting, part: &mut [f64]
         tail,
         end_states,
         ends_from,
-        end: rng,
     }
 }
 
