@@ -157,6 +157,16 @@ pub(crate) struct CountedColumn {
     population: u64,
 }
 
+impl CountedColumn {
+    /// Adds the counts of another stretch of the same column (same top cases).
+    pub(crate) fn absorb(&mut self, other: CountedColumn) {
+        for (count, more) in self.at_or_below.iter_mut().zip(other.at_or_below) {
+            *count += more;
+        }
+        self.population += other.population;
+    }
+}
+
 /// Counts `column` for the cases `top` (the run's ranking, highest first), as
 /// [`Explainer::feed_column`] would once the run is evaluated.
 pub(crate) fn count_column(top: &[usize], column: &[f64]) -> CountedColumn {

@@ -36,7 +36,41 @@ impl Parked {
     /// written, or where a file size limit (`ulimit -f`, whose signal would end the run)
     /// could be reached.
     pub(crate) fn write(column: &[f64]) -> Option<Parked> {
-        if column.len() < PARK_FROM || !file_size_unlimited() {
+        if column.len() < PARK_FROM {
+            return None;
+        }
+        Parked::write_file(column)
+    }
+
+    /// A long column in temporary files, a stretch a thread, all written at once: writing
+    /// is mostly the kernel's copy into the page cache, done by the writing thread, and one
+    /// file's writes take turns. None where [`Parked::write`] would be.
+    pub(crate) fn write_split(column: &[f64]) -> Option<Vec<Parked>> {
+        if column.len() < PARK_FROM {
+            return None;
+        }
+        let stretch = column
+            .len()
+            .div_ceil(crate::threads::for_items(column.len()));
+        std::thread::scope(|scope| {
+            let mut stretches = column.chunks(stretch);
+            let first = stretches.next()?;
+            let others: Vec<_> = stretches
+                .map(|s| crate::allocator::spawn_scoped(scope, move || Parked::write_file(s)))
+                .collect();
+            let mut all = vec![Parked::write_file(first)];
+            all.extend(
+                others
+                    .into_iter()
+                    .map(|h| h.join().expect("a writing thread panicked")),
+            );
+            all.into_iter().collect()
+        })
+    }
+
+    /// Any column in a temporary file (see [`Parked::write`]).
+    fn write_file(column: &[f64]) -> Option<Parked> {
+        if !file_size_unlimited() {
             return None;
         }
         let mut file = tempfile::tempfile().ok()?;

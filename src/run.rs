@@ -172,7 +172,7 @@ pub fn simulate_keeping(
     // written, the columns are drawn again for the explanations instead.
     let park = !export && cfg.n >= PARK_FROM;
     let mut in_memory: Vec<Vec<f64>> = Vec::new();
-    let mut parked: Vec<Parked> = Vec::new();
+    let mut parked: Vec<Vec<Parked>> = Vec::new();
     let mut fitted = Vec::new();
     let plot_index = keep_plot_x.then(|| cfg.plot_feature());
     let mut plot_x = None;
@@ -190,7 +190,7 @@ pub fn simulate_keeping(
             in_memory.push(raw.to_vec());
         } else if keep_columns && parked.len() == i && i < last {
             // Once one column could not be written, the rest are not tried.
-            parked.extend(Parked::write(raw));
+            parked.extend(Parked::write_split(raw));
         }
         fitted.push(used.1);
         fold(&mut scores, used.0, cfg.lab.features[i].weight, i == 0);
