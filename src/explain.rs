@@ -104,11 +104,8 @@ impl Explainer {
 
     /// Counts, for each top case, the population values of feature `i` at or below its own.
     pub(crate) fn count(&mut self, i: usize, population: impl Iterator<Item = f64>) {
-        let mut counter = Counter::new(&self.values[i]);
-        let mut n = 0u64;
-        counter.add_all(population.inspect(|_| n += 1));
-        self.at_or_below[i] = counter.finish();
-        self.population = n;
+        let counted = count_values(self.values[i].clone(), population);
+        self.set_counted(i, counted);
     }
 
     /// Counts every feature at once from rows streamed in (`row[i]` is feature i's value).

@@ -10,12 +10,9 @@
 
 use crate::detect::{Areas, Detection, confusion_at};
 use crate::explain::{Explainer, TopCase};
-use crate::lab::{InputDistribution, Lab};
-use crate::numpy::{
-    self, Beta, Gamma, Lognormal, Normal, ParamError, Pcg64, Uniform, column, equal_shape_beta,
-};
+use crate::lab::Lab;
+use crate::numpy::ParamError;
 use crate::parked::{PARK_FROM, Parked};
-use crate::scale::Fitted;
 use crate::stats;
 use ndarray::Array1;
 
@@ -76,8 +73,9 @@ pub struct Population {
     pub labels: Option<Vec<bool>>,
     /// The plotted feature's raw column, if it was asked for.
     pub plot_x: Option<Array1<f64>>,
-    /// The `top_k` highest-scoring indices, highest first, where the reader already ranked
-    /// them as it scored (exactly as `stats::top_indices` would).
+    /// The `top_k` highest-scoring indices, highest first, where they are known already
+    /// (ranked by the data reader as it scored, or by a generated run once its last column
+    /// was folded; exactly as `stats::top_indices` would).
     pub top: Option<Vec<usize>>,
 }
 
@@ -177,7 +175,7 @@ pub fn simulate_keeping(
     let plot_index = keep_plot_x.then(|| cfg.plot_feature());
     let mut plot_x = None;
     let mut scores = Array1::<f64>::zeros(cfg.n);
-    let last = cfg.lab.features.len() - 1;
+    let last = cfg.lab.features.len().saturating_sub(1);
     // Once the last column is folded the scores are whole, so the top cases are known and
     // that column is counted before it goes, instead of waiting on disk.
     let mut ranked = None;
@@ -211,7 +209,11 @@ pub fn simulate_keeping(
         (Some(_), Some(tops)) => {
             parked_counts::evaluate_counting(population, cfg.cut, cfg.top_k, parked, &tops)
         }
-        _ => (evaluate(population, cfg.cut, cfg.top_k), Vec::new()),
+        _ => {
+            // Drawn again below if at all: the files would only take room meanwhile.
+            drop(parked);
+            (evaluate(population, cfg.cut, cfg.top_k), Vec::new())
+        }
     };
     let mut out = out?;
     let mut explainer = Explainer::new(&cfg.lab, &out, &fitted);
@@ -240,70 +242,6 @@ pub fn simulate_keeping(
         out.columns = Some(in_memory);
     }
     Ok(out)
-}
-
-/// Sees feature i's raw column and (the column the score uses, its fitted scale).
-type ColumnVisitor<'a> = dyn FnMut(usize, &[f64], (&[f64], Fitted)) + 'a;
-/// The labels, if any.
-type Generated = Option<Vec<bool>>;
-
-/// Draws the labels, then each feature's column in order, exactly as the lab's numpy twin:
-///
-/// ```python
-/// threat = rng.random(n) < prevalence          # only in a labelled lab
-/// x = rng.<dist>(..., size=n)                  # each feature in lab order
-/// x[threat] = rng.<threat dist>(..., size=threat.sum())   # where threats differ
-/// ```
-///
-/// `each(i, raw, (used, fitted))` sees feature i's raw column and the scaled column the
-/// score uses. Returns the labels.
-fn generate(cfg: &RunConfig, each: &mut ColumnVisitor) -> Result<Generated, RunError> {
-    if !cfg.lab.is_generated() || cfg.lab.features.iter().any(|f| f.distribution.is_none()) {
-        return Err(RunError::NotGenerated(cfg.lab.id.clone()));
-    }
-    let mut rng = numpy::default_rng(cfg.seed);
-    let labels: Option<Vec<bool>> = cfg.lab.labels.as_ref().map(|l| {
-        let p = l.prevalence.unwrap_or(0.0);
-        (0..cfg.n)
-            .map(|_| numpy::next_double(&mut rng) < p)
-            .collect()
-    });
-    let threats = labels
-        .as_ref()
-        .map_or(0, |l| l.iter().filter(|&&t| t).count());
-    let mut raw = vec![0.0; cfg.n];
-    let mut used = Vec::new();
-    let mut threat_values = Vec::new();
-    for (i, feature) in cfg.lab.features.iter().enumerate() {
-        let dist = feature
-            .distribution
-            .expect("a generated lab has distributions");
-        let bad = |problem| RunError::Parameter {
-            feature: feature.name.clone(),
-            problem,
-        };
-        draw_into(&dist, &mut rng, &mut raw).map_err(bad)?;
-        if let (Some(t), Some(labels)) = (&feature.threat, &labels) {
-            threat_values.resize(threats, 0.0);
-            draw_into(t, &mut rng, &mut threat_values).map_err(bad)?;
-            let positions = labels.iter().enumerate().filter(|(_, t)| **t);
-            for ((j, _), &v) in positions.zip(&threat_values) {
-                raw[j] = v;
-            }
-        }
-        let fitted = Fitted::fit(feature.scale, &raw).map_err(|problem| RunError::Scale {
-            feature: feature.name.clone(),
-            problem,
-        })?;
-        if fitted == Fitted::None {
-            each(i, &raw, (&raw, fitted));
-        } else {
-            used.clone_from(&raw);
-            fitted.apply_all(&mut used);
-            each(i, &raw, (&used, fitted));
-        }
-    }
-    Ok(labels)
 }
 
 /// The cut, the priority set, the ranking and, with labels, the detection metrics.
@@ -392,42 +330,11 @@ pub fn fold(scores: &mut Array1<f64>, column: &[f64], weight: f64, first: bool) 
     });
 }
 
-/// Draws one feature's column in order (on all cores, bit for bit as one loop would),
-/// dispatching on the distribution once, outside the loop.
-fn draw_into(dist: &InputDistribution, rng: &mut Pcg64, out: &mut [f64]) -> Result<(), ParamError> {
-    match *dist {
-        // Equal shapes pair up two identically drawn gammas: see numpy::equal_shape_beta.
-        InputDistribution::Beta { a, b } if a == b && a > 1.0 => {
-            equal_shape_beta::fill(&Gamma::new(a, 1.0)?, rng, out)
-        }
-        InputDistribution::Beta { a, b } => column::fill(&Beta::new(a, b)?, rng, out),
-        InputDistribution::Uniform { low, high } => {
-            column::fill(&Uniform::new(low, high)?, rng, out)
-        }
-        InputDistribution::Normal { mean, sd } => column::fill(&Normal::new(mean, sd)?, rng, out),
-        InputDistribution::Gamma { shape, scale } => {
-            column::fill(&Gamma::new(shape, scale)?, rng, out)
-        }
-        InputDistribution::Lognormal { mean, sigma } => {
-            column::fill(&Lognormal::new(mean, sigma)?, rng, out)
-        }
-    }
-    Ok(())
-}
-
-/// Draws `n` variates of one distribution from a fresh `default_rng(seed)`, as
-/// `rng.<dist>(..., size=n)` does. For parity tests and the examples.
-pub fn draw_column(
-    dist: &InputDistribution,
-    seed: u128,
-    n: usize,
-) -> Result<Array1<f64>, ParamError> {
-    let mut rng = numpy::default_rng(seed);
-    let mut column = Array1::<f64>::zeros(n);
-    draw_into(dist, &mut rng, column.as_slice_mut().expect("contiguous"))?;
-    Ok(column)
-}
-
+mod generate;
 mod parked_counts;
+
+pub use generate::draw_column;
+use generate::generate;
+
 #[cfg(test)]
 mod tests;

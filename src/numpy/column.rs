@@ -61,8 +61,8 @@ pub fn fill<D: Distribution<f64> + Sync>(dist: &D, rng: &mut Pcg64, out: &mut [f
 
 /// Chunks for a column of `n`: one while one thread draws it, otherwise several a thread,
 /// so that a thread slowed down (by another process, say) leaves its later chunks to the
-/// others instead of being waited for; but each at least 16 windows long, so that the
-/// chunks' tails stay a few percent of the work.
+/// others instead of being waited for. Past one a thread, a chunk is at least 16 windows
+/// long, so that the chunks' tails stay a few percent of the work.
 fn chunks_for(n: usize) -> usize {
     match crate::threads::for_items(n) {
         1 => 1,

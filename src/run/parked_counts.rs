@@ -18,15 +18,14 @@ pub(super) fn evaluate_counting(
     parked: Vec<Vec<Parked>>,
     tops: &[usize],
 ) -> (Result<Outcome, RunError>, Vec<Option<CountedColumn>>) {
-    // The top cases' values first (a few reads a column), then every stretch is a job.
-    let values: Vec<Option<Vec<f64>>> = parked.iter().map(|s| values_at(s, tops)).collect();
+    // The top cases' values first (a few reads a column, or, for more than 64 top cases in
+    // a stretch, a pass over it), then every stretch is a job.
+    let targets: Vec<Option<Vec<f64>>> = parked.iter().map(|s| values_at(s, tops)).collect();
     let mut jobs = Vec::new();
     let mut job_columns = Vec::new();
     for (column, stretches) in parked.into_iter().enumerate() {
-        if values[column].is_some() {
-            job_columns.extend(stretches.iter().map(|_| column));
-            jobs.extend(stretches.into_iter().map(|s| Mutex::new(Some(s))));
-        }
+        job_columns.extend(stretches.iter().map(|_| column));
+        jobs.extend(stretches.into_iter().map(|s| Mutex::new(Some(s))));
     }
     let counted: Vec<Mutex<Option<CountedColumn>>> =
         jobs.iter().map(|_| Mutex::new(None)).collect();
@@ -40,7 +39,10 @@ pub(super) fn evaluate_counting(
             let Some(stretch) = job.lock().ok().and_then(|mut j| j.take()) else {
                 continue;
             };
-            let targets = values[job_columns[i]].clone().unwrap_or_default();
+            // A column whose top values could not be read is not counted.
+            let Some(targets) = targets[job_columns[i]].clone() else {
+                continue;
+            };
             let result = count_stretch(stretch, targets);
             if let Ok(mut out) = counted[i].lock() {
                 *out = result;
@@ -57,8 +59,8 @@ pub(super) fn evaluate_counting(
         out
     });
     // A column is counted once every one of its stretches is.
-    let mut columns: Vec<Option<CountedColumn>> = values.iter().map(|_| None).collect();
-    let mut complete: Vec<bool> = values.iter().map(Option::is_some).collect();
+    let mut columns: Vec<Option<CountedColumn>> = targets.iter().map(|_| None).collect();
+    let mut complete: Vec<bool> = targets.iter().map(Option::is_some).collect();
     for (slot, column) in counted.into_iter().zip(job_columns) {
         match slot.into_inner().ok().flatten() {
             Some(part) => match &mut columns[column] {
@@ -102,3 +104,6 @@ fn count_stretch(stretch: Parked, targets: Vec<f64>) -> Option<CountedColumn> {
     population.finish().ok()?;
     Some(counted)
 }
+
+#[cfg(test)]
+mod tests;

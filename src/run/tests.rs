@@ -1,4 +1,6 @@
 use super::*;
+use crate::lab::InputDistribution;
+use crate::numpy;
 
 #[test]
 fn baseline_is_the_handout() {
