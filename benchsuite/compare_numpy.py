@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Time anomaly-lab against the numpy notebook, side by side, alternating runs.
 
-    benchsuite/compare_numpy.sh [PYTHON]          # builds anomaly-lab, then runs this
+    benchsuite/compare_numpy.sh [PYTHON] [-- --runs 5 --sizes 96,1000000,10000000 --cores]
 
 For each size it runs numpy and anomaly-lab alternately (so machine noise hits both),
-checks that both printed the same summary, and prints medians, ratios and each child's
-peak memory (from wait4, per process). The table is Markdown, for the README.
+checks that both printed the same summary, and prints medians of wall and CPU time (user +
+system), their ratios and each child's peak memory (all from wait4, per process); with
+--cores, also anomaly-lab on one core (taskset -c 0) against its default. The tables are
+Markdown, for the README.
 """
 import argparse
 import json
