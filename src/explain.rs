@@ -84,10 +84,8 @@ impl Explainer {
 
     /// Feature `i`'s whole raw column.
     pub(crate) fn feed_column(&mut self, i: usize, column: &[f64]) {
-        let values: Vec<f64> = self.cases.iter().map(|c| column[c.index]).collect();
-        self.set_values(i, values);
-        self.count(i, column.iter().copied());
-        self.population = column.len() as u64;
+        let top: Vec<usize> = self.indices().collect();
+        self.set_counted(i, count_column(&top, column));
     }
 
     /// Feature `i`, counted before the run was evaluated (see [`count_column`]).
@@ -100,12 +98,6 @@ impl Explainer {
     /// Feature `i`'s raw values of the top cases, in top order (for streamed input).
     pub(crate) fn set_values(&mut self, i: usize, values: Vec<f64>) {
         self.values[i] = values;
-    }
-
-    /// Counts, for each top case, the population values of feature `i` at or below its own.
-    pub(crate) fn count(&mut self, i: usize, population: impl Iterator<Item = f64>) {
-        let counted = count_values(self.values[i].clone(), population);
-        self.set_counted(i, counted);
     }
 
     /// Counts every feature at once from rows streamed in (`row[i]` is feature i's value).

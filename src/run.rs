@@ -177,8 +177,7 @@ pub fn simulate_keeping(
     let mut scores = Array1::<f64>::zeros(cfg.n);
     let last = cfg.lab.features.len().saturating_sub(1);
     // Once the last column is folded the scores are whole, so the top cases are known and
-    // that column is counted before it goes, instead of waiting on disk.
-    let mut ranked = None;
+    // that column is counted before it goes, instead of waiting on disk: (ranking, counts).
     let mut last_counted = None;
     let labels = generate(cfg, &mut |i, raw, used| {
         if plot_index == Some(i) {
@@ -194,8 +193,7 @@ pub fn simulate_keeping(
         fold(&mut scores, used.0, cfg.lab.features[i].weight, i == 0);
         if keep_columns && park && i == last && parked.len() == last {
             let top = stats::top_indices(scores.as_slice().expect("contiguous"), cfg.top_k);
-            last_counted = Some(crate::explain::count_column(&top, raw));
-            ranked = Some(top);
+            last_counted = Some((crate::explain::count_column(&top, raw), top));
         }
         progress(i + 1);
     })?;
@@ -203,13 +201,13 @@ pub fn simulate_keeping(
         scores,
         labels,
         plot_x,
-        top: ranked,
+        top: last_counted.as_ref().map(|(_, top)| top.clone()),
     };
-    let (out, counted) = match (&last_counted, population.top.clone()) {
-        (Some(_), Some(tops)) => {
-            parked_counts::evaluate_counting(population, cfg.cut, cfg.top_k, parked, &tops)
+    let (out, counted) = match &last_counted {
+        Some((_, tops)) => {
+            parked_counts::evaluate_counting(population, cfg.cut, cfg.top_k, parked, tops)
         }
-        _ => {
+        None => {
             // Drawn again below if at all: the files would only take room meanwhile.
             drop(parked);
             (evaluate(population, cfg.cut, cfg.top_k), Vec::new())
@@ -223,7 +221,7 @@ pub fn simulate_keeping(
             explainer.feed_column(i, column);
         }
         fed = in_memory.len();
-    } else if let Some(last_column) = last_counted {
+    } else if let Some((last_column, _)) = last_counted {
         // Up to the first column that could not be read back; the rest are drawn again.
         for (i, column) in counted.into_iter().map_while(|c| c).enumerate() {
             explainer.set_counted(i, column);

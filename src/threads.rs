@@ -4,8 +4,8 @@
 //! sorting, reading a CSV) gives the same bits on any number of threads.
 
 use std::num::NonZeroUsize;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 /// The most threads used when `--threads` is not given: past this, thread start-up and the
 /// serial stitching of columns outweigh what more cores add at the lab's sizes.
@@ -41,6 +41,48 @@ pub(crate) fn for_items(items: usize) -> usize {
     }
 }
 
+/// Runs `each` on every job, on up to [`count`] - 1 other threads and on this one, which
+/// runs `meanwhile` first and then takes jobs too: every thread takes the next job left,
+/// so a thread slowed down leaves the rest to the others. Returns what `meanwhile` gave
+/// and each job's result, in the jobs' order.
+pub(crate) fn share<T: Send, R: Send, A>(
+    jobs: Vec<T>,
+    each: impl Fn(T) -> R + Sync,
+    meanwhile: impl FnOnce() -> A,
+) -> (A, Vec<R>) {
+    let jobs: Vec<Mutex<Option<T>>> = jobs.into_iter().map(|j| Mutex::new(Some(j))).collect();
+    let results: Vec<Mutex<Option<R>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let each = &each;
+    let work = || loop {
+        // Each index is handed out once, so each job is taken by one thread.
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(slot) = jobs.get(i) else {
+            return;
+        };
+        if let Some(job) = slot.lock().ok().and_then(|mut j| j.take()) {
+            let result = each(job);
+            if let Ok(mut out) = results[i].lock() {
+                *out = Some(result);
+            }
+        }
+    };
+    let helpers = count().saturating_sub(1).min(jobs.len());
+    let done = std::thread::scope(|scope| {
+        for _ in 0..helpers {
+            crate::allocator::spawn_scoped(scope, work);
+        }
+        let done = meanwhile();
+        work();
+        done
+    });
+    let results = results
+        .into_iter()
+        .map(|r| r.into_inner().ok().flatten().expect("every job ran"))
+        .collect();
+    (done, results)
+}
+
 /// The cores this process may use (at most [`AUTO_LIMIT`]), asked once: the question
 /// reads cgroup files and costs tens of microseconds.
 fn cores() -> usize {
@@ -50,4 +92,19 @@ fn cores() -> usize {
             .map_or(1, NonZeroUsize::get)
             .min(AUTO_LIMIT)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_jobs_all_run_and_come_back_in_order() {
+        let jobs: Vec<usize> = (0..1000).collect();
+        let (before, squares) = share(jobs, |j| j * j, || "meanwhile");
+        assert_eq!(before, "meanwhile");
+        assert_eq!(squares, (0..1000).map(|j| j * j).collect::<Vec<_>>());
+        let (_, none) = share(Vec::<usize>::new(), |j| j, || ());
+        assert!(none.is_empty());
+    }
 }

@@ -13,8 +13,6 @@
 use super::Pcg64;
 use rand::distr::Distribution;
 use std::convert::Infallible;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Below this many variates per chunk, threads cost more than they save.
 pub(super) const MIN_CHUNK: usize = crate::threads::MIN_SHARE;
@@ -120,56 +118,29 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
         .for_each(|x| *x = dist.sample(&mut head));
     let mean = head.pos as f64 / pilot as f64;
 
-    // The speculative chunks wait in a list that every thread takes from, the drawing
-    // thread too once its own chunk is done.
-    let jobs: Vec<Slot<(&mut [f64], u64)>> = rest
+    // The speculative chunks are shared out among the threads, the drawing thread taking
+    // its part once its own chunk is done.
+    let jobs: Vec<(&mut [f64], u64)> = rest
         .chunks_mut(rest_len)
         .enumerate()
         .map(|(c, part)| {
             let start = first.len() + c * rest_len;
             // Parses mostly step by 2 or 4 draws; starting on that grid syncs sooner.
             let at = (start as f64 * mean) as u64 & !3;
-            Mutex::new(Some((part, at.saturating_add_signed(guess_error))))
+            (part, at.saturating_add_signed(guess_error))
         })
         .collect();
-    let done: Vec<Slot<(&mut [f64], Speculation)>> =
-        jobs.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
     let start_rng = &*rng;
-    let work = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(job) = jobs.get(i) else {
-            return;
-        };
-        let Some((part, at)) = job.lock().ok().and_then(|mut j| j.take()) else {
-            continue;
-        };
-        let mut rng = start_rng.clone();
-        rng.advance(u128::from(at));
-        let spec = speculate(dist, Counting { rng, pos: at }, part);
-        if let Ok(mut slot) = done[i].lock() {
-            *slot = Some((part, spec));
-        }
-    };
-    let helpers = crate::threads::count().saturating_sub(1).min(jobs.len());
-    std::thread::scope(|scope| {
-        for _ in 0..helpers {
-            crate::allocator::spawn_scoped(scope, work);
-        }
+    let draw = |(part, at)| speculate_from(dist, start_rng, part, at);
+    let ((), done) = crate::threads::share(jobs, draw, || {
         first[pilot..]
             .iter_mut()
             .for_each(|x| *x = dist.sample(&mut head));
-        work();
     });
 
     // Stitch: each chunk continues from the previous chunk's true end.
     let mut truth = head;
-    for slot in done {
-        let (part, spec) = slot
-            .into_inner()
-            .ok()
-            .flatten()
-            .expect("every chunk was drawn");
+    for (part, spec) in done {
         let synced;
         (truth, synced) = stitch(dist, truth, part, spec);
         if synced {
@@ -182,9 +153,6 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
     stitching
 }
 
-/// A chunk waiting to be drawn (where its guess starts), or drawn (what it produced).
-type Slot<T> = Mutex<Option<T>>;
-
 /// What a speculative chunk produced.
 struct Speculation {
     /// Stream positions at which its first variates began (ascending).
@@ -195,6 +163,19 @@ struct Speculation {
     /// `ends_from + j` (counting the chunk's variates and then the tail's).
     end_states: Vec<Counting>,
     ends_from: usize,
+}
+
+/// A chunk drawn from the stream position `at` of the generator `start` (see [`speculate`]).
+fn speculate_from<'a, D: Distribution<f64>>(
+    dist: &D,
+    start: &Pcg64,
+    part: &'a mut [f64],
+    at: u64,
+) -> (&'a mut [f64], Speculation) {
+    let mut rng = start.clone();
+    rng.advance(u128::from(at));
+    let spec = speculate(dist, Counting { rng, pos: at }, part);
+    (part, spec)
 }
 
 fn speculate<D: Distribution<f64>>(dist: &D, mut rng: Counting, part: &mut [f64]) -> Speculation {

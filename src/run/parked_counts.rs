@@ -1,13 +1,11 @@
 //! Counting the parked feature columns against the top cases while the run is evaluated:
 //! each column waits in a few files (stretches, written at once by as many threads), and
 //! the stretches are read back and counted on the other threads (`--threads`), the
-//! thread that evaluates joining in once it is done.
+//! thread that evaluates joining in once it is done (`threads::share`).
 
 use super::{Cut, Outcome, Population, RunError, evaluate};
 use crate::explain::{CountedColumn, count_values};
 use crate::parked::Parked;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What [`evaluate`] returns, and each parked column (its stretches in order) counted for
 /// the cases `tops`: None for one that could not be read back.
@@ -21,53 +19,27 @@ pub(super) fn evaluate_counting(
     // The top cases' values first (a few reads a column, or, for more than 64 top cases in
     // a stretch, a pass over it), then every stretch is a job.
     let targets: Vec<Option<Vec<f64>>> = parked.iter().map(|s| values_at(s, tops)).collect();
-    let mut jobs = Vec::new();
-    let mut job_columns = Vec::new();
-    for (column, stretches) in parked.into_iter().enumerate() {
-        job_columns.extend(stretches.iter().map(|_| column));
-        jobs.extend(stretches.into_iter().map(|s| Mutex::new(Some(s))));
-    }
-    let counted: Vec<Mutex<Option<CountedColumn>>> =
-        jobs.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let work = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(job) = jobs.get(i) else {
-                return;
-            };
-            let Some(stretch) = job.lock().ok().and_then(|mut j| j.take()) else {
-                continue;
-            };
-            // A column whose top values could not be read is not counted.
-            let Some(targets) = targets[job_columns[i]].clone() else {
-                continue;
-            };
-            let result = count_stretch(stretch, targets);
-            if let Ok(mut out) = counted[i].lock() {
-                *out = result;
-            }
-        }
+    let jobs: Vec<(usize, Parked)> = parked
+        .into_iter()
+        .enumerate()
+        .flat_map(|(column, stretches)| stretches.into_iter().map(move |s| (column, s)))
+        .collect();
+    // A column whose top values could not be read is not counted.
+    let count = |(column, stretch): (usize, Parked)| {
+        let counted = targets[column]
+            .clone()
+            .and_then(|t| count_stretch(stretch, t));
+        (column, counted)
     };
-    let helpers = crate::threads::count().saturating_sub(1).min(jobs.len());
-    let out = std::thread::scope(|scope| {
-        for _ in 0..helpers {
-            crate::allocator::spawn_scoped(scope, work);
-        }
-        let out = evaluate(population, cut, top_k);
-        work();
-        out
-    });
+    let (out, parts) = crate::threads::share(jobs, count, || evaluate(population, cut, top_k));
     // A column is counted once every one of its stretches is.
     let mut columns: Vec<Option<CountedColumn>> = targets.iter().map(|_| None).collect();
     let mut complete: Vec<bool> = targets.iter().map(Option::is_some).collect();
-    for (slot, column) in counted.into_iter().zip(job_columns) {
-        match slot.into_inner().ok().flatten() {
-            Some(part) => match &mut columns[column] {
-                Some(whole) => whole.absorb(part),
-                empty => *empty = Some(part),
-            },
-            None => complete[column] = false,
+    for (column, part) in parts {
+        match (part, &mut columns[column]) {
+            (Some(part), Some(whole)) => whole.absorb(part),
+            (Some(part), empty) => *empty = Some(part),
+            (None, _) => complete[column] = false,
         }
     }
     let counted = columns
