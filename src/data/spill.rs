@@ -73,27 +73,17 @@ impl Spill {
         self.failed.load(Ordering::Relaxed)
     }
 
-    /// Counts every row set aside into `counter`, a file a thread; None if the spill is
-    /// incomplete or cannot be read back (then nothing is counted).
+    /// Counts every row set aside into `counter`, the files shared out among the threads
+    /// (`threads::share`); None if the spill is incomplete or cannot be read back (then
+    /// nothing is counted).
     pub(super) fn count(self, counter: &mut RowCounter) -> Option<()> {
         if self.has_failed() {
             return None;
         }
         let files = self.idle.into_inner().ok()?;
-        let width = self.width;
-        let counted: Vec<Option<RowCounter>> = std::thread::scope(|scope| {
-            let counter = &*counter;
-            let handles: Vec<_> = files
-                .into_iter()
-                .map(|file| {
-                    crate::allocator::spawn_scoped(scope, move || count_file(file, width, counter))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().ok().flatten())
-                .collect()
-        });
+        let like = &*counter;
+        let each = |file| count_file(file, self.width, like);
+        let ((), counted) = crate::threads::share(files, each, || ());
         let counted: Vec<RowCounter> = counted.into_iter().collect::<Option<_>>()?;
         for c in counted {
             counter.absorb(c);
