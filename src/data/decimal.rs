@@ -79,6 +79,7 @@ pub(super) fn leading_decimal(bytes: &[u8]) -> Option<(f64, usize)> {
 /// how many zeros follow them in `m`: up to 16 digits are read as one number padded with
 /// zeros to 16 (two words at once, without a branch on their count), where `m` leaves room
 /// for them; any further digits, and fractions after a long whole part, by [`digits`].
+#[inline(always)]
 fn fraction_digits(text: &[u8], m: &mut u64) -> Option<(usize, usize)> {
     const SIXTEEN: usize = 16;
     let Some(sixteen) = text.get(..SIXTEEN).filter(|_| *m < 1000) else {
@@ -95,6 +96,7 @@ fn fraction_digits(text: &[u8], m: &mut u64) -> Option<(usize, usize)> {
 
 /// How many of 16 bytes are leading ASCII digits, and the number they spell followed by
 /// zeros to 16 digits.
+#[inline(always)]
 fn padded_sixteen(bytes: &[u8; 16]) -> (usize, u64) {
     let (first, second) = bytes.split_at(8);
     let first = u64::from_le_bytes(first.try_into().expect("eight bytes"));
@@ -124,6 +126,7 @@ fn leading_digits(word: u64) -> u32 {
 
 /// Appends the leading ASCII digits of `text` to `m`, eight at a time where it can, and
 /// returns how many there were; None once `m` would pass 19 digits' worth (2^64).
+#[inline(always)]
 fn digits(text: &[u8], m: &mut u64) -> Option<usize> {
     let mut i = 0;
     while let Some(eight) = text.get(i..i + 8) {

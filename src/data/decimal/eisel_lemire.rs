@@ -47,6 +47,7 @@ const NEEDS_LOWER_HALF: u64 = 0x1FF;
 
 /// The double nearest m * 10^q (ties to even), for m > 0 and q in [`POWERS`]; None where
 /// the product cannot tell (then the full parser reads the cell).
+#[inline(always)]
 pub(super) fn nearest(m: u64, q: i32) -> Option<f64> {
     debug_assert!(m > 0 && POWERS.contains(&q));
     let power = POWERS_OF_FIVE[(q - POWERS.start()) as usize];
