@@ -30,8 +30,11 @@ fn in_flight() -> std::sync::MutexGuard<'static, InFlight> {
 /// On Ctrl-C, SIGTERM or SIGHUP: remove in-flight temporary files, exit 130 as shells
 /// expect. A finished target file is never touched: it was renamed into place whole.
 /// The handler holds the registry's lock until the process is gone, and temporary files
-/// are created under the same lock, so none can appear after the clean-up.
-pub(crate) fn install_interrupt_cleanup() {
+/// are created under the same lock, so none can appear after the clean-up. It is
+/// installed as the first temporary file is about to be made: a command that writes no
+/// file never starts the handler's thread, and a signal before then finds nothing to
+/// clean and ends the process as it would any other.
+fn install_interrupt_cleanup() {
     let _ = ctrlc::set_handler(|| {
         in_flight().end();
         std::process::exit(crate::exit::Exit::Interrupted.code());
@@ -71,7 +74,9 @@ fn create_registered(
     path: &Path,
     options: &std::fs::OpenOptions,
 ) -> std::io::Result<std::fs::File> {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
     let mut registry = in_flight();
+    INSTALLED.call_once(install_interrupt_cleanup);
     if registry.ending {
         return Err(std::io::Error::other("interrupted"));
     }
@@ -175,7 +180,7 @@ pub(crate) fn stage(path: &Path, replace: Replace, bytes: &[u8]) -> Result<Stage
     stage_with(path, replace, |f| f.write_all(bytes))
 }
 
-/// Writes a temporary file for `path` with `write` and flushes it to disk. Nothing is at
+/// Writes a temporary file for `path` with `write`. Nothing is at
 /// `path` until [`Staged::commit`]; dropping the result removes the temporary file.
 pub(crate) fn stage_with(
     path: &Path,
@@ -210,7 +215,7 @@ pub(crate) fn stage_with(
     let registered = Registered(file.path().to_path_buf());
     write(file.as_file_mut())
         .and_then(|()| crate::fault::point())
-        .and_then(|()| file.as_file().sync_all())
+        .and_then(|()| close_copy(file.as_file()))
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(Staged {
         file,
@@ -238,6 +243,12 @@ impl Staged {
         let Staged { file, target, .. } = self;
         let exists = std::fs::symlink_metadata(&target).is_ok();
         check_target(&target, self.replace)?;
+        if exists && self.replace == Replace::RegularFile {
+            // A person's file (a reflection being edited) goes: a crash just after must
+            // not leave its new version unwritten. A plot the run can draw again is not
+            // worth an fsync, nor is a new file, which replaces nothing.
+            synced(file.as_file()).with_context(|| format!("cannot write {}", target.display()))?;
+        }
         let persisted = if exists {
             file.persist(&target).map(|_| ())
         } else {
@@ -252,6 +263,37 @@ impl Staged {
         })?;
         Ok(!exists)
     }
+}
+
+/// Closes a duplicate of the file's descriptor: a file system that reports write errors
+/// only as a file is closed (NFS, FUSE) reports them here, where a failed write can still
+/// keep the file from its target. Only a replaced person's file is also flushed to disk
+/// (see [`Staged::commit`]): an fsync costs more than a small run.
+fn close_copy(file: &std::fs::File) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::IntoRawFd;
+        let fd = file.try_clone()?.into_raw_fd();
+        // SAFETY: `fd` is a descriptor this function owns (a fresh duplicate), closed once.
+        if unsafe { libc::close(fd) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    synced(file)
+}
+
+/// Flushes the file to disk (counted, for the tests, on the thread that does it).
+fn synced(file: &std::fs::File) -> std::io::Result<()> {
+    #[cfg(test)]
+    SYNCS.with(|n| n.set(n.get() + 1));
+    file.sync_all()
+}
+
+#[cfg(test)]
+thread_local! {
+    static SYNCS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// A replaced file keeps its mode; a new one gets the usual rw-r--r-- rather than the

@@ -18,7 +18,7 @@ fn leftovers(dir: &Path) -> Vec<String> {
 
 /// Starts a run that replaces `p.png`, sends `signal` after `delay`, waits for the end.
 /// Returns the exit code, or `-signal` if the signal ended the process (as it does when
-/// it arrives before the handler is installed, at start-up, when nothing is written yet).
+/// it arrives before the handler is installed: before the first output's temporary file).
 fn interrupt(signal: &str, delay: Duration) -> (tempfile::TempDir, Option<i32>) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("p.png"), OLD).unwrap();
@@ -52,7 +52,8 @@ fn ctrl_c_at_any_moment_leaves_the_old_plot_or_the_new_one_and_no_temporary_file
             "after {ms} ms: {:?}",
             leftovers(dir.path())
         );
-        // Finished (0), cleaned up and exited (130), or stopped by SIGINT itself at start-up.
+        // Finished (0), cleaned up and exited (130), or stopped by SIGINT itself before any
+        // output was begun.
         assert!(
             matches!(code, Some(0) | Some(130) | Some(-2)),
             "after {ms} ms: exit {code:?}"

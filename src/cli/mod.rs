@@ -159,7 +159,6 @@ fn parse_and_execute() -> Exit {
             };
         }
     };
-    crate::filesystem::install_interrupt_cleanup();
     if let Some(n) = cli.threads {
         crate::threads::set(n);
     }

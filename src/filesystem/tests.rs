@@ -51,6 +51,26 @@ fn nothing_is_in_place_until_commit_and_a_dropped_stage_leaves_nothing() {
 }
 
 #[test]
+fn only_a_replaced_persons_file_is_flushed_to_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let syncs = || SYNCS.with(std::cell::Cell::get);
+    let before = syncs();
+    let plot = dir.path().join("p.png");
+    assert!(write(&plot, b"\x89PNG\r\n\x1a\nfirst", Replace::Png).unwrap());
+    assert!(!write(&plot, b"\x89PNG\r\n\x1a\nsecond", Replace::Png).unwrap());
+    assert_eq!(std::fs::read(&plot).unwrap(), b"\x89PNG\r\n\x1a\nsecond");
+    let reflection = dir.path().join("reflection.json");
+    assert!(write(&reflection, b"{}", Replace::RegularFile).unwrap());
+    assert_eq!(syncs(), before, "new files and plots are not synced");
+    assert!(!write(&reflection, b"{\"edited\": 1}", Replace::RegularFile).unwrap());
+    assert_eq!(
+        syncs(),
+        before + 1,
+        "an edited reflection is synced before the rename"
+    );
+}
+
+#[test]
 fn no_clobber_refuses_and_keeps_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("r.json");
