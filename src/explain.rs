@@ -100,11 +100,6 @@ impl Explainer {
         self.values[i] = values;
     }
 
-    /// Counts every feature at once from rows streamed in (`row[i]` is feature i's value).
-    pub(crate) fn count_rows(&mut self) -> RowCounter {
-        RowCounter::new(&self.values)
-    }
-
     /// Takes the counts a [`RowCounter`] gathered.
     pub(crate) fn set_counts(&mut self, counted: RowCounter) {
         self.population = counted.rows;
@@ -178,7 +173,7 @@ pub(crate) fn count_values(
     }
 }
 
-/// Counts streamed rows for every feature (see `Explainer::count_rows`).
+/// Counts streamed rows for every feature, at or below each top case's value.
 #[derive(Debug)]
 pub struct RowCounter {
     counters: Vec<Counter>,

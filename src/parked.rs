@@ -210,13 +210,14 @@ impl Iterator for Values {
     }
 }
 
+/// Reads `bytes.len()` bytes at `offset`.
 #[cfg(unix)]
-fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
+pub(crate) fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
 }
 
 #[cfg(not(unix))]
-fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
+pub(crate) fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
     let mut file = file;
     file.seek(std::io::SeekFrom::Start(offset))?;
     file.read_exact(bytes)

@@ -4,7 +4,7 @@ use super::output::{self, Output};
 use super::parse::{self, BetaArg, DistArg, WeightsArg};
 use super::resolve::{Resolved, resolve};
 use crate::error::UsageError;
-use crate::explain::Explainer;
+use crate::explain::{Explainer, RowCounter};
 use crate::filesystem::{self, Replace};
 use crate::plot::{self, PlotInput};
 use crate::report::{DataParams, RunReport};
@@ -257,7 +257,21 @@ pub(super) fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Re
         plot_x,
         top: scored.top.clone(),
     };
-    let mut out = evaluate(population, cfg.cut, cfg.top_k)?;
+    let evaluated = || evaluate(population, cfg.cut, cfg.top_k);
+    // Streamed rows' explanations: the values set aside are counted on the other threads
+    // while this one evaluates the run (the top rows are already known).
+    let (out, streamed) = match (&scored.top, &scored.columns) {
+        (Some(top), None) if cfg.top_k > 0 => {
+            let targets = top_values(top, &scored.top_values, cfg.lab.features.len())?;
+            let mut counter = RowCounter::new(&targets);
+            let (out, read) =
+                data::count_rows_while(&source, &plan, scored.set_aside, &mut counter, evaluated);
+            read?;
+            (out, Some((top, targets, counter)))
+        }
+        _ => (evaluated(), None),
+    };
+    let mut out = out?;
     if let Some(parked) = parked {
         let x = parked
             .restore()
@@ -271,21 +285,17 @@ pub(super) fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Re
                 explainer.feed_column(i, column);
             }
         }
-        None if cfg.top_k > 0 => {
-            let tops: Vec<usize> = explainer.indices().collect();
-            for i in 0..cfg.lab.features.len() {
-                let values = tops
-                    .iter()
-                    .map(|r| scored.top_values.get(r).map(|v| v[i]))
-                    .collect::<Option<Vec<f64>>>()
-                    .ok_or_else(|| anyhow::anyhow!("the scorer kept fewer top rows than listed"))?;
-                explainer.set_values(i, values);
+        None => {
+            if let Some((top, targets, counter)) = streamed {
+                if !explainer.indices().eq(top.iter().copied()) {
+                    anyhow::bail!("the run's top cases are not the rows the scorer kept");
+                }
+                for (i, values) in targets.into_iter().enumerate() {
+                    explainer.set_values(i, values);
+                }
+                explainer.set_counts(counter);
             }
-            let mut counter = explainer.count_rows();
-            data::count_rows(&source, &plan, scored.set_aside, &mut counter)?;
-            explainer.set_counts(counter);
         }
-        None => {}
     }
     out.top_cases = explainer.finish();
     if export {
@@ -303,6 +313,23 @@ pub(super) fn compute(resolved: Resolved, keep_plot_x: bool, export: bool) -> Re
         data: Some(params),
         source: Some((source, plan)),
     })
+}
+
+/// Each feature's values in the rows `top` (feature by feature, in top order), from the
+/// values the scorer kept for its top rows.
+fn top_values(
+    top: &[usize],
+    kept: &std::collections::HashMap<usize, Vec<f64>>,
+    features: usize,
+) -> Result<Vec<Vec<f64>>> {
+    (0..features)
+        .map(|i| {
+            top.iter()
+                .map(|r| kept.get(r).map(|v| v[i]))
+                .collect::<Option<Vec<f64>>>()
+                .ok_or_else(|| anyhow::anyhow!("the scorer kept fewer top rows than listed"))
+        })
+        .collect()
 }
 
 /// Progress for long runs, only for a person watching a terminal: hidden when stderr is a

@@ -15,8 +15,11 @@ pub(super) struct Layout {
     pub roles: super::fast::Roles,
 }
 
-/// What a pass does with one row: (its block's state, the numeric cells, the label).
-pub(super) type RowFn<'a, S> = dyn Fn(&mut S, &[f64], Option<bool>) + Sync + 'a;
+/// What a pass does with one row: (its block's state, the numeric cells, the label). The
+/// passes take it as a type parameter, so each pass's row function is compiled into the
+/// parsing loop rather than called through a pointer per row.
+pub(super) trait RowFn<S>: Fn(&mut S, &[f64], Option<bool>) + Sync {}
+impl<S, F: Fn(&mut S, &[f64], Option<bool>) + Sync> RowFn<S> for F {}
 
 /// A parsed block: its state, rows and line ends, or the first problem in it, its line
 /// counted from the block's first line (1).
@@ -28,7 +31,7 @@ pub(super) fn parse_block<S>(
     layout: &Layout,
     bytes: &[u8],
     make: &(dyn Fn() -> S + Sync),
-    each: &RowFn<'_, S>,
+    each: &impl RowFn<S>,
 ) -> BlockResult<S> {
     let mut state = make();
     if let Some((rows, lines)) = super::fast::parse_block(layout, bytes, &mut state, each) {
@@ -43,7 +46,7 @@ pub(super) fn csv_block<S>(
     layout: &Layout,
     bytes: &[u8],
     mut state: S,
-    each: &RowFn<'_, S>,
+    each: &impl RowFn<S>,
 ) -> BlockResult<S> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)

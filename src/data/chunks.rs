@@ -24,7 +24,7 @@ pub(super) fn par_rows<S: Send>(
     source: &Source,
     cols: &Columns,
     make: &(dyn Fn() -> S + Sync),
-    each: &RowFn<'_, S>,
+    each: &impl RowFn<S>,
     finish: &(dyn Fn(&mut S) + Sync),
     take: &mut dyn FnMut(S),
 ) -> Result<(usize, String), DataError> {

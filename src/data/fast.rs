@@ -49,7 +49,7 @@ pub(super) fn parse_block<S>(
     layout: &Layout,
     bytes: &[u8],
     state: &mut S,
-    each: &RowFn<'_, S>,
+    each: &impl RowFn<S>,
 ) -> Option<(usize, u64)> {
     let (quote, carriage_return, non_ascii) = odd_bytes(bytes);
     if quote || non_ascii {

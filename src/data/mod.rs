@@ -271,21 +271,29 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
 }
 
 /// Counts every row's feature values into `counter`, for the explanations' percentiles:
-/// from the values the scoring pass set aside, or, where it could not, by reading the file
-/// again (each block counts on its own; the counts are added).
-pub fn count_rows(
+/// from the values the scoring pass set aside (on the other threads, while this one runs
+/// `meanwhile`), or, where it could not, by reading the file again after `meanwhile` (each
+/// block counts on its own; the counts are added).
+pub fn count_rows_while<A>(
     source: &Source,
     plan: &Plan,
     set_aside: SetAside,
     counter: &mut RowCounter,
-) -> Result<(), DataError> {
+    meanwhile: impl FnOnce() -> A,
+) -> (A, Result<(), DataError>) {
     // The spill counts all of its rows or none.
-    if set_aside
-        .0
-        .is_some_and(|spill| spill.count(counter).is_some())
-    {
-        return Ok(());
+    let (done, counted) = match set_aside.0 {
+        Some(spill) => spill.count(counter, meanwhile),
+        None => (meanwhile(), None),
+    };
+    if counted.is_some() {
+        return (done, Ok(()));
     }
+    (done, reread(source, plan, counter))
+}
+
+/// Counts every row's feature values into `counter` by reading the file again.
+fn reread(source: &Source, plan: &Plan, counter: &mut RowCounter) -> Result<(), DataError> {
     let needed = Columns {
         numeric: plan.features.iter().map(|f| f.name.clone()).collect(),
         label: None,

@@ -5,7 +5,7 @@
 
 use crate::explain::RowCounter;
 use std::fs::File;
-use std::io::{Read, Seek, Write};
+use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -74,60 +74,86 @@ impl Spill {
     }
 
     /// Counts every row set aside into `counter`, the files shared out among the threads
-    /// (`threads::share`); None if the spill is incomplete or cannot be read back (then
-    /// nothing is counted).
-    pub(super) fn count(self, counter: &mut RowCounter) -> Option<()> {
-        if self.has_failed() {
-            return None;
+    /// (`threads::share`), while this thread runs `meanwhile` first; None if the spill is
+    /// incomplete or cannot be read back (then nothing is counted).
+    pub(super) fn count<A>(
+        self,
+        counter: &mut RowCounter,
+        meanwhile: impl FnOnce() -> A,
+    ) -> (A, Option<()>) {
+        let files = match self.idle.into_inner() {
+            Ok(files) if !self.failed.load(Ordering::Relaxed) => files,
+            _ => return (meanwhile(), None),
+        };
+        let row_bytes = 8 * self.width;
+        // Stretches of whole rows, so a thread done with its own work joins in on the rest.
+        let step = row_bytes * (STRETCH / row_bytes).max(1);
+        let mut stretches = Vec::new();
+        for file in &files {
+            let Ok(meta) = file.metadata() else {
+                return (meanwhile(), None);
+            };
+            let len = meta.len() as usize;
+            stretches.extend(
+                (0..len)
+                    .step_by(step)
+                    .map(|at| (file, at, (at + step).min(len))),
+            );
         }
-        let files = self.idle.into_inner().ok()?;
         let like = &*counter;
-        let each = |file| count_file(file, self.width, like);
-        let ((), counted) = crate::threads::share(files, each, || ());
-        let counted: Vec<RowCounter> = counted.into_iter().collect::<Option<_>>()?;
+        let each = |(file, from, to)| count_stretch(file, from, to, row_bytes, like);
+        let (done, counted) = crate::threads::share(stretches, each, meanwhile);
+        // Closing the files frees their pages, which takes a while: the run's output is
+        // written meanwhile (or, where no thread can be started, they close here).
+        let _ = std::thread::Builder::new().spawn(move || drop(files));
+        let Some(counted) = counted.into_iter().collect::<Option<Vec<RowCounter>>>() else {
+            return (done, None);
+        };
         for c in counted {
             counter.absorb(c);
         }
-        Some(())
+        (done, Some(()))
     }
 }
 
-/// One file's rows, counted into a counter like `like`.
-fn count_file(mut file: File, width: usize, like: &RowCounter) -> Option<RowCounter> {
+/// Bytes of rows a thread counts at a time (a whole file where reading at an offset
+/// moves the file's shared position).
+#[cfg(all(unix, not(test)))]
+const STRETCH: usize = 8 << 20;
+/// In the tests: many stretches a file, and not a whole number of rows.
+#[cfg(all(unix, test))]
+const STRETCH: usize = 1000;
+#[cfg(not(unix))]
+const STRETCH: usize = usize::MAX;
+
+/// The rows in bytes `from..to` of `file`, counted into a counter like `like`; None if
+/// they cannot all be read, or the file ends inside a row.
+fn count_stretch(
+    file: &File,
+    from: usize,
+    to: usize,
+    row_bytes: usize,
+    like: &RowCounter,
+) -> Option<RowCounter> {
     let mut counter = like.empty_like();
-    file.rewind().ok()?;
-    let row_bytes = 8 * width;
     // Whole rows at a time, about 1 MiB.
     let mut buf = vec![0u8; row_bytes * (1usize << 20).div_ceil(row_bytes)];
-    loop {
-        let got = read_full(&mut file, &mut buf)?;
-        if got % row_bytes != 0 {
+    let mut at = from;
+    while at < to {
+        let want = buf.len().min(to - at);
+        crate::parked::read_at(file, &mut buf[..want], at as u64).ok()?;
+        if want % row_bytes != 0 {
             return None;
         }
-        counter.add_le_rows(&buf[..got]);
-        if got < buf.len() {
-            return Some(counter);
-        }
+        counter.add_le_rows(&buf[..want]);
+        at += want;
     }
-}
-
-/// Fills `buf` unless the file ends first; returns how much it read.
-fn read_full(file: &mut File, buf: &mut [u8]) -> Option<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match file.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return None,
-        }
-    }
-    Some(got)
+    Some(counter)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Plan, ScoredColumn, Source, count_rows, score};
+    use super::super::{Plan, ScoredColumn, Source, count_rows_while, score};
     use crate::explain::RowCounter;
     use crate::lab::Scale;
 
@@ -162,10 +188,20 @@ mod tests {
         let mut from_spill = RowCounter::new(&targets);
         // The file given now cannot be read: the count must come from what was set aside.
         let gone = source("gone.csv", "");
-        count_rows(&gone, &plan, scored.set_aside, &mut from_spill).unwrap();
+        let (evaluated, read) = count_rows_while(
+            &gone,
+            &plan,
+            scored.set_aside,
+            &mut from_spill,
+            || "evaluated",
+        );
+        read.unwrap();
+        assert_eq!(evaluated, "evaluated");
         let mut reread = RowCounter::new(&targets);
         let nothing_set_aside = super::super::SetAside(None);
-        count_rows(&file, &plan, nothing_set_aside, &mut reread).unwrap();
+        count_rows_while(&file, &plan, nothing_set_aside, &mut reread, || ())
+            .1
+            .unwrap();
         assert_eq!(format!("{from_spill:?}"), format!("{reread:?}"));
         assert!(format!("{reread:?}").contains("rows: 5000"));
     }
