@@ -10,7 +10,9 @@ pub(crate) enum Exit {
     /// A usage error: a flag, value or file the command cannot take; also a run that
     /// cannot fit in memory (the answer is a smaller run, as for a bad flag).
     Usage = 2,
-    /// Ctrl-C, SIGTERM or SIGHUP: 128 + SIGINT, as shells report an interrupted command.
+    /// Ctrl-C, SIGTERM or SIGHUP while an output is being written (its temporary file
+    /// removed): 128 + SIGINT, as shells report an interrupted command. Before the first
+    /// output is begun there is nothing to remove, and the signal ends the process itself.
     Interrupted = 130,
 }
 

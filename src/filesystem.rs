@@ -4,7 +4,7 @@
 //! everything else, checking the target at that moment. Temporary files still in flight
 //! when the process is interrupted (Ctrl-C, SIGTERM, SIGHUP) are removed before it exits.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -86,7 +86,19 @@ fn create_registered(
 }
 
 fn deregister(path: &Path) {
+    #[cfg(test)]
+    LEFT_BEHIND.with(|l| {
+        l.borrow_mut()
+            .extend(path.exists().then(|| path.to_path_buf()))
+    });
     in_flight().paths.retain(|p| p != path);
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Paths that still existed when they were deregistered (on this thread), for the
+    /// tests: an interrupt then would not have removed them.
+    static LEFT_BEHIND: std::cell::RefCell<Vec<PathBuf>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Keeps a temporary path registered for as long as it exists under that name.
@@ -200,7 +212,7 @@ pub(crate) fn stage_with(
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
-    let mut file = builder
+    let file = builder
         .make_in(dir, |tmp| create_registered(tmp, &options))
         .map_err(|e| {
             let why = if !dir.exists() {
@@ -213,16 +225,18 @@ pub(crate) fn stage_with(
             anyhow::anyhow!("cannot write {}: {why}", path.display())
         })?;
     let registered = Registered(file.path().to_path_buf());
-    write(file.as_file_mut())
-        .and_then(|()| crate::fault::point())
-        .and_then(|()| close_copy(file.as_file()))
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(Staged {
+    // From here a failure drops `staged`, whose temporary file goes before its registration.
+    let mut staged = Staged {
         file,
         target: path.to_path_buf(),
         replace,
         _registered: registered,
-    })
+    };
+    write(staged.file.as_file_mut())
+        .and_then(|()| crate::fault::point())
+        .and_then(|()| finished(staged.file.as_file(), replace))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(staged)
 }
 
 impl Staged {
@@ -243,12 +257,6 @@ impl Staged {
         let Staged { file, target, .. } = self;
         let exists = std::fs::symlink_metadata(&target).is_ok();
         check_target(&target, self.replace)?;
-        if exists && self.replace == Replace::RegularFile {
-            // A person's file (a reflection being edited) goes: a crash just after must
-            // not leave its new version unwritten. A plot the run can draw again is not
-            // worth an fsync, nor is a new file, which replaces nothing.
-            synced(file.as_file()).with_context(|| format!("cannot write {}", target.display()))?;
-        }
         let persisted = if exists {
             file.persist(&target).map(|_| ())
         } else {
@@ -265,11 +273,17 @@ impl Staged {
     }
 }
 
-/// Closes a duplicate of the file's descriptor: a file system that reports write errors
-/// only as a file is closed (NFS, FUSE) reports them here, where a failed write can still
-/// keep the file from its target. Only a replaced person's file is also flushed to disk
-/// (see [`Staged::commit`]): an fsync costs more than a small run.
-fn close_copy(file: &std::fs::File) -> std::io::Result<()> {
+/// Ends a temporary file's writing so that every write error shows now, before anything
+/// is put in place or printed. A file that may replace a person's own (a reflection being
+/// edited) is flushed to disk, so that a crash after its rename leaves the old version or
+/// the new one, never an empty file. Any other (a plot the run can draw again, a new
+/// file) is not, since an fsync costs more than a small run: closing a duplicate of its
+/// descriptor makes a file system that reports write errors only as a file is closed
+/// (NFS, FUSE) report them here.
+fn finished(file: &std::fs::File, replace: Replace) -> std::io::Result<()> {
+    if replace == Replace::RegularFile {
+        return synced(file);
+    }
     #[cfg(unix)]
     {
         use std::os::fd::IntoRawFd;
@@ -281,7 +295,7 @@ fn close_copy(file: &std::fs::File) -> std::io::Result<()> {
         Ok(())
     }
     #[cfg(not(unix))]
-    synced(file)
+    file.sync_all()
 }
 
 /// Flushes the file to disk (counted, for the tests, on the thread that does it).
@@ -307,42 +321,6 @@ fn mode_for(path: &Path) -> u32 {
         .map_or(0o644, |m| m.permissions().mode() & 0o7777)
 }
 
-/// The most a lab file may hold: far beyond any real lab, far below what would strain memory.
-pub(crate) const LAB_FILE_LIMIT: u64 = 1 << 20;
-/// The most a run or reflection document may hold: more than any run this tool writes
-/// on a machine that could read it back (a run with a million explained top cases is
-/// about 1 GB).
-pub(crate) const DOCUMENT_LIMIT: u64 = 16 << 30;
-
-/// Reads a text file of at most `limit` bytes. Anything but a regular file (a FIFO, a
-/// device such as /dev/zero, a directory) is refused before it is read, so nothing blocks
-/// or grows without bound.
-pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<String> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        bail!("{} is not a regular file", path.display());
-    }
-    let mut text = String::new();
-    let read = std::fs::File::open(path)?
-        .take(limit + 1)
-        .read_to_string(&mut text)
-        .map_err(|_| {
-            anyhow::anyhow!(
-                "{} is not text (it holds bytes that are not UTF-8: a picture or other binary file?)",
-                path.display()
-            )
-        })?;
-    if read as u64 > limit {
-        bail!(
-            "{} is larger than {}, more than such a file ever holds",
-            path.display(),
-            crate::memory::human(u128::from(limit))
-        );
-    }
-    Ok(text)
-}
-
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
 pub(crate) fn print_stdout(text: &str) -> Result<()> {
     print_stdout_with(|w| w.write_all(text.as_bytes()))
@@ -360,5 +338,8 @@ pub(crate) fn print_stdout_with(
     }
 }
 
+mod reading;
 #[cfg(test)]
 mod tests;
+
+pub(crate) use reading::{DOCUMENT_LIMIT, LAB_FILE_LIMIT, read_limited};

@@ -51,7 +51,7 @@ fn nothing_is_in_place_until_commit_and_a_dropped_stage_leaves_nothing() {
 }
 
 #[test]
-fn only_a_replaced_persons_file_is_flushed_to_disk() {
+fn only_a_persons_file_is_flushed_to_disk_and_before_it_is_put_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let syncs = || SYNCS.with(std::cell::Cell::get);
     let before = syncs();
@@ -59,15 +59,37 @@ fn only_a_replaced_persons_file_is_flushed_to_disk() {
     assert!(write(&plot, b"\x89PNG\r\n\x1a\nfirst", Replace::Png).unwrap());
     assert!(!write(&plot, b"\x89PNG\r\n\x1a\nsecond", Replace::Png).unwrap());
     assert_eq!(std::fs::read(&plot).unwrap(), b"\x89PNG\r\n\x1a\nsecond");
+    assert!(write(&dir.path().join("cases.csv"), b"index\n", Replace::Nothing).unwrap());
+    assert_eq!(syncs(), before, "plots and exports are not synced");
     let reflection = dir.path().join("reflection.json");
-    assert!(write(&reflection, b"{}", Replace::RegularFile).unwrap());
-    assert_eq!(syncs(), before, "new files and plots are not synced");
-    assert!(!write(&reflection, b"{\"edited\": 1}", Replace::RegularFile).unwrap());
+    std::fs::write(&reflection, "{}").unwrap();
+    let staged = stage(&reflection, Replace::RegularFile, b"{\"edited\": 1}").unwrap();
     assert_eq!(
         syncs(),
         before + 1,
-        "an edited reflection is synced before the rename"
+        "an edited reflection is synced when staged"
     );
+    assert_eq!(std::fs::read_to_string(&reflection).unwrap(), "{}");
+    assert!(!staged.commit().unwrap());
+    assert_eq!(syncs(), before + 1);
+}
+
+#[test]
+fn a_failed_write_unlinks_its_temporary_file_before_forgetting_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("p.png");
+    let mut seen = Vec::new();
+    let failed = stage_with(&target, Replace::Png, |f| {
+        seen = in_flight().paths.clone();
+        f.write_all(b"half")?;
+        Err(std::io::Error::other("injected"))
+    });
+    assert!(failed.is_err());
+    let temporary = seen.iter().find(|p| p.starts_with(dir.path())).unwrap();
+    assert!(!temporary.exists());
+    assert!(!in_flight().paths.contains(temporary));
+    // Deregistered only once gone: an interrupt in between would have removed it.
+    assert!(!LEFT_BEHIND.with(|l| l.borrow().contains(temporary)));
 }
 
 #[test]
