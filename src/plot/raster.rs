@@ -73,7 +73,7 @@ impl Canvas {
             } else {
                 f64::from(*dst)
             };
-            *dst = mixed.round() as u8;
+            *dst = rounded(mixed);
         }
     }
 
@@ -81,7 +81,7 @@ impl Canvas {
         let i = (y as usize * self.width as usize + x as usize) * 3;
         for (dst, &src) in self.rgb[i..i + 3].iter_mut().zip(&rgb) {
             let mixed = f64::from(*dst) * (1.0 - alpha) + f64::from(src) * alpha;
-            *dst = mixed.round() as u8;
+            *dst = rounded(mixed);
         }
     }
 
@@ -95,5 +95,31 @@ impl Canvas {
         writer.write_image_data(&self.rgb)?;
         writer.finish()?;
         Ok(out)
+    }
+}
+
+/// `v.round() as u8` for v in [0, 255] (to nearest, halves up), without the call to
+/// libm's `round` that baseline x86-64 makes of it: the fraction `v - trunc(v)` is exact.
+#[inline]
+fn rounded(v: f64) -> u8 {
+    let whole = v as u8;
+    whole + u8::from(v - f64::from(whole) >= 0.5)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_channel_rounds_as_round_does() {
+        let mut v = 0.0f64;
+        while v <= 255.0 {
+            // Each step, and the doubles either side of it (halves included).
+            let below = f64::from_bits(v.to_bits().saturating_sub(1)).max(0.0);
+            let above = f64::from_bits(v.to_bits() + 1).min(255.0);
+            for x in [v, below, above] {
+                assert_eq!(super::rounded(x), x.round() as u8, "{x}");
+            }
+            v += 0.125;
+        }
+        assert_eq!(super::rounded(0.49999999999999994), 0);
     }
 }
