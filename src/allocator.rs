@@ -14,18 +14,12 @@ pub struct ExitOnFailure;
 unsafe impl GlobalAlloc for ExitOnFailure {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract is `System`'s.
-        huge(
-            checked(unsafe { System.alloc(layout) }, layout.size()),
-            layout.size(),
-        )
+        checked(unsafe { System.alloc(layout) }, layout.size())
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as above.
-        huge(
-            checked(unsafe { System.alloc_zeroed(layout) }, layout.size()),
-            layout.size(),
-        )
+        checked(unsafe { System.alloc_zeroed(layout) }, layout.size())
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -35,35 +29,8 @@ unsafe impl GlobalAlloc for ExitOnFailure {
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as above.
-        huge(
-            checked(unsafe { System.realloc(ptr, layout, new_size) }, new_size),
-            new_size,
-        )
+        checked(unsafe { System.realloc(ptr, layout, new_size) }, new_size)
     }
-}
-
-/// The size from which a block is worth huge pages.
-const HUGE_FROM: usize = 8 << 20;
-
-/// Asks for transparent huge pages under a large block (where the system gives them on
-/// request, as with `enabled=madvise`): a column of 10^7 doubles is then touched in 40
-/// page faults rather than 20,000, each of which costs microseconds in a virtual machine.
-/// Only the block's whole 2 MiB pages are advised, so nothing outside it changes.
-fn huge(ptr: *mut u8, size: usize) -> *mut u8 {
-    #[cfg(target_os = "linux")]
-    if size >= HUGE_FROM {
-        const PAGE: usize = 2 << 20;
-        let start = (ptr as usize).next_multiple_of(PAGE);
-        let end = (ptr as usize + size) / PAGE * PAGE;
-        if end > start {
-            // SAFETY: the range lies within the block just allocated; the advice changes
-            // how its pages are backed, never its contents, and a refusal is harmless.
-            unsafe {
-                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-            }
-        }
-    }
-    ptr
 }
 
 fn checked(ptr: *mut u8, size: usize) -> *mut u8 {
@@ -126,51 +93,4 @@ fn out_of_memory(size: Option<usize>) -> ! {
     crate::filesystem::remove_in_flight_now();
     // SAFETY: ends the process at once, with no unwinding or destructors that allocate.
     unsafe { libc::_exit(crate::exit::Exit::Usage.code()) }
-}
-
-#[cfg(all(test, target_os = "linux"))]
-mod tests {
-    use std::alloc::{GlobalAlloc, Layout, System};
-
-    /// The flags of the mapping that holds `at`, from /proc/self/smaps.
-    fn flags_at(at: usize) -> String {
-        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
-        let mut inside = false;
-        for line in smaps.lines() {
-            let range = line.split_whitespace().next().unwrap_or("");
-            if let Some((a, b)) = range.split_once('-') {
-                if let (Ok(a), Ok(b)) = (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16))
-                {
-                    inside = (a..b).contains(&at);
-                    continue;
-                }
-            }
-            if inside && line.starts_with("VmFlags:") {
-                return line.to_string();
-            }
-        }
-        panic!("no mapping holds {at:#x}");
-    }
-
-    #[test]
-    fn a_large_block_is_advised_huge_pages_and_a_small_one_is_not() {
-        let large = Layout::from_size_align(super::HUGE_FROM, 8).unwrap();
-        // SAFETY: a plain allocation, freed below with the same layout.
-        let block = unsafe { System.alloc(large) };
-        assert!(!block.is_null());
-        let inside = (block as usize).next_multiple_of(2 << 20);
-        assert!(!flags_at(inside).contains(" hg"), "not before the advice");
-        super::huge(block, large.size());
-        assert!(flags_at(inside).contains(" hg"), "{}", flags_at(inside));
-        // SAFETY: allocated above with this layout.
-        unsafe { System.dealloc(block, large) };
-        let small = Layout::from_size_align(super::HUGE_FROM / 2, 8).unwrap();
-        // SAFETY: as above.
-        let block = unsafe { System.alloc(small) };
-        assert!(!block.is_null());
-        super::huge(block, small.size());
-        assert!(!flags_at(block as usize).contains(" hg"));
-        // SAFETY: as above.
-        unsafe { System.dealloc(block, small) };
-    }
 }
