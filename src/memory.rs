@@ -62,6 +62,14 @@ impl Footprint {
             + self.priority.min(self.n) as u128 * PRIORITY_CASE_BYTES
     }
 
+    /// Whether the run is large enough to ask how much memory is left: asking (five files
+    /// read) costs more than a run whose own data take under 16 MiB beyond the fixed
+    /// overhead, and where even that does not fit, a failed allocation still ends the run
+    /// cleanly (`allocator`).
+    pub(crate) fn worth_asking(&self) -> bool {
+        self.bytes() >= u128::from(OVERHEAD) + (16 << 20)
+    }
+
     /// The most cases `available` bytes hold with everything else as it is (the kept
     /// columns, top list and priority set scaled along with n).
     pub(crate) fn max_cases(&self, available: u64) -> u128 {
@@ -195,6 +203,19 @@ pub(crate) fn human(bytes: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_runs_beyond_a_few_mib_ask_for_the_memory_left() {
+        let small = Footprint {
+            with_plot: true,
+            top: 5,
+            priority: 20,
+            ..footprint(96)
+        };
+        assert!(!small.worth_asking(), "the notebook's run");
+        assert!(!footprint(500_000).worth_asking());
+        assert!(footprint(2 << 20).worth_asking());
+    }
 
     fn footprint(n: usize) -> Footprint {
         Footprint {

@@ -418,17 +418,12 @@ pub(super) fn n_origin(args: &RunArgs) -> NOrigin {
     }
 }
 
-/// A run's footprint below which the memory left is not asked for.
-const SMALL_RUN: u128 = 16 << 20;
-
 /// Refuses, before allocating, a run this process cannot hold.
 pub(super) fn check_memory(need: &memory::Footprint, origin: NOrigin) -> Result<(), UsageError> {
-    let bytes = need.bytes();
-    // Asking the kernel (five files read) costs more than such a run; where even this
-    // does not fit, a failed allocation still ends the run cleanly (`allocator`).
-    if bytes < SMALL_RUN {
+    if !need.worth_asking() {
         return Ok(());
     }
+    let bytes = need.bytes();
     let limit = memory::available().map(|(have, which)| {
         // Worker threads' arenas and stacks count against an address-space limit only.
         if which == memory::ADDRESS_SPACE && need.n >= memory::THREADED_FROM {
