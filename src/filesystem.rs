@@ -192,8 +192,8 @@ pub(crate) fn stage(path: &Path, replace: Replace, bytes: &[u8]) -> Result<Stage
     stage_with(path, replace, |f| f.write_all(bytes))
 }
 
-/// Writes a temporary file for `path` with `write`. Nothing is at
-/// `path` until [`Staged::commit`]; dropping the result removes the temporary file.
+/// Writes a temporary file for `path` with `write`. Nothing is at `path` until
+/// [`Staged::commit`]; dropping the result removes the temporary file.
 pub(crate) fn stage_with(
     path: &Path,
     replace: Replace,

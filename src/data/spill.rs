@@ -81,9 +81,11 @@ impl Spill {
         counter: &mut RowCounter,
         meanwhile: impl FnOnce() -> A,
     ) -> (A, Option<()>) {
-        let files = match self.idle.into_inner() {
-            Ok(files) if !self.failed.load(Ordering::Relaxed) => files,
-            _ => return (meanwhile(), None),
+        if self.has_failed() {
+            return (meanwhile(), None);
+        }
+        let Ok(files) = self.idle.into_inner() else {
+            return (meanwhile(), None);
         };
         let row_bytes = 8 * self.width;
         // Stretches of whole rows, so a thread done with its own work joins in on the rest.
