@@ -11,23 +11,8 @@ pub(super) fn draw(canvas: &mut Canvas, f: &Frame, input: &PlotInput) {
         f.right.floor() as usize - x0,
         f.bottom.floor() as usize - y0,
     );
-    let mut normal = vec![0u32; w * h];
-    let mut priority = vec![0u32; w * h];
-    let mut next_priority = input.priority.iter().peekable();
-    for (i, (&x, &y)) in input.x.iter().zip(input.y).enumerate() {
-        let is_priority = next_priority.next_if(|&&p| p == i).is_some();
-        let (px, py) = (f.px(x) - x0 as f64, f.py(y) - y0 as f64);
-        if px < 0.0 || py < 0.0 || px >= w as f64 || py >= h as f64 {
-            continue;
-        }
-        let cell = py as usize * w + px as usize;
-        let counts = if is_priority {
-            &mut priority
-        } else {
-            &mut normal
-        };
-        counts[cell] = counts[cell].saturating_add(1);
-    }
+    let parts = crate::threads::for_items(input.x.len());
+    let (normal, priority) = count(f, input, (x0, y0, w, h), parts);
     let max = normal.iter().chain(&priority).copied().max().unwrap_or(0);
     let scale = f64::from(max).ln_1p().max(f64::MIN_POSITIVE);
     for (cell, (&n, &p)) in normal.iter().zip(&priority).enumerate() {
@@ -41,6 +26,95 @@ pub(super) fn draw(canvas: &mut Canvas, f: &Frame, input: &PlotInput) {
             // A single case is as strong as the smallest scatter marker, so the views match.
             let depth = 0.55 + 0.45 * f64::from(count).ln_1p() / scale;
             canvas.blend_at((x0 + cell % w) as i64, (y0 + cell / w) as i64, rgb, depth);
+        }
+    }
+}
+
+/// Per pixel of the box (x0, y0, w, h): how many cases that are not priority, and how many
+/// that are, fall there. A count is a sum, so the cases are counted in `parts` runs, one a
+/// thread, whose counts are added up: the same counts in any order.
+fn count(
+    f: &Frame,
+    input: &PlotInput,
+    (x0, y0, w, h): (usize, usize, usize, usize),
+    parts: usize,
+) -> (Vec<u32>, Vec<u32>) {
+    let part = |cases: std::ops::Range<usize>| {
+        let mut normal = vec![0u32; w * h];
+        let mut priority = vec![0u32; w * h];
+        let first = input.priority.partition_point(|&p| p < cases.start);
+        let mut next_priority = input.priority[first..].iter().peekable();
+        for i in cases {
+            let is_priority = next_priority.next_if(|&&p| p == i).is_some();
+            let (px, py) = (f.px(input.x[i]) - x0 as f64, f.py(input.y[i]) - y0 as f64);
+            if px < 0.0 || py < 0.0 || px >= w as f64 || py >= h as f64 {
+                continue;
+            }
+            let cell = py as usize * w + px as usize;
+            let counts = if is_priority {
+                &mut priority
+            } else {
+                &mut normal
+            };
+            counts[cell] = counts[cell].saturating_add(1);
+        }
+        (normal, priority)
+    };
+    let n = input.x.len().min(input.y.len());
+    let size = n.div_ceil(parts.max(1)).max(1);
+    let mut counted = std::thread::scope(|scope| {
+        let others: Vec<_> = (size..n)
+            .step_by(size)
+            .map(|start| {
+                let end = (start + size).min(n);
+                crate::allocator::spawn_scoped(scope, move || part(start..end))
+            })
+            .collect();
+        let mut counted = vec![part(0..size.min(n))];
+        counted.extend(
+            others
+                .into_iter()
+                .map(|t| t.join().expect("a counting thread panicked")),
+        );
+        counted
+    });
+    let (mut normal, mut priority) = counted.swap_remove(0);
+    for (n, p) in counted {
+        for (total, count) in normal.iter_mut().zip(n).chain(priority.iter_mut().zip(p)) {
+            *total = total.saturating_add(count);
+        }
+    }
+    (normal, priority)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_in_parts_are_the_counts_in_one() {
+        let n = 10_007;
+        let x: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1000) as f64).collect();
+        let y: Vec<f64> = (0..n).map(|i| ((i * 104_729) % 997) as f64).collect();
+        let priority: Vec<usize> = (0..n).filter(|&i| y[i] >= 800.0).collect();
+        let input = PlotInput {
+            x: &x,
+            y: &y,
+            priority: &priority,
+            labels: None,
+            x_label: "x",
+            y_label: "y",
+            title: "t",
+            subtitle: None,
+            threshold_line: None,
+            moved: None,
+        };
+        let f = Frame::layout(&input);
+        let area = (f.left.ceil() as usize, f.top.ceil() as usize, 300, 200);
+        let one = count(&f, &input, area, 1);
+        assert!(one.0.iter().sum::<u32>() > 0 && one.1.iter().sum::<u32>() > 0);
+        for parts in [2, 3, 7] {
+            assert!(count(&f, &input, area, parts) == one, "{parts} parts");
         }
     }
 }

@@ -18,11 +18,12 @@ pub struct Axis {
 impl Axis {
     /// The padded limits of `values` (non-finite ones ignored), no ticks yet.
     pub fn fit(values: impl Iterator<Item = f64>) -> Axis {
-        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for v in values.filter(|v| v.is_finite()) {
-            lo = lo.min(v);
-            hi = hi.max(v);
-        }
+        let (lo, hi) = finite_range(values);
+        Axis::fit_range(lo, hi)
+    }
+
+    /// The padded limits of data from `lo` to `hi` (infinite where there were none).
+    pub(super) fn fit_range(lo: f64, hi: f64) -> Axis {
         let largest = lo.abs().max(hi.abs());
         let magnitude = if largest.is_finite() && largest > 0.0 {
             largest.log10().floor() as i32
@@ -241,6 +242,16 @@ pub fn labels(ticks: &[f64]) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// The smallest and largest finite values, one after another (infinities where none are).
+pub(super) fn finite_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    (lo, hi)
 }
 
 #[cfg(test)]

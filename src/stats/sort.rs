@@ -17,14 +17,17 @@ pub fn sorted_descending(values: Vec<f64>) -> Vec<f64> {
     keys.into_iter().map(unkey).collect()
 }
 
-/// Order-preserving keys: flip every bit of negatives, only the sign bit of the rest.
+/// Order-preserving keys: flip every bit of negatives, only the sign bit of the rest. The
+/// mask is spread from the sign bit, not chosen by a branch: a pass over a column of keys
+/// then vectorizes (the selection's pass took twice as long with the branch).
 pub(super) fn key(x: f64) -> u64 {
     let b = x.to_bits();
-    if b >> 63 == 1 { !b } else { b | 1 << 63 }
+    b ^ (((b as i64 >> 63) as u64) | 1 << 63)
 }
 
+/// The double a [`key`] came from.
 pub(super) fn unkey(k: u64) -> f64 {
-    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+    f64::from_bits(k ^ (!((k as i64 >> 63) as u64) | 1 << 63))
 }
 
 /// Sorts keys ascending with a spare buffer of half their size: each half is sorted as two
@@ -151,6 +154,13 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn keys_order_doubles_as_total_cmp_and_give_them_back(a in any::<u64>(), b in any::<u64>()) {
+            let (x, y) = (f64::from_bits(a), f64::from_bits(b));
+            prop_assert_eq!(key(x).cmp(&key(y)), x.total_cmp(&y));
+            prop_assert_eq!(unkey(key(x)).to_bits(), a);
+        }
+
         #[test]
         fn radix_sort_equals_a_comparison_sort(
             mut values in prop::collection::vec(prop_oneof![
