@@ -91,3 +91,19 @@ fn every_manual_page_documents_threads() {
         assert!(text.contains("threads"), "man {page:?} lacks --threads");
     }
 }
+
+#[test]
+fn density_plots_are_the_same_on_any_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = |threads: &str| {
+        let name = format!("p{threads}.png");
+        let mut cmd = anomaly_lab(dir.path());
+        cmd.args(["--threads", threads, "run", "-n", "300000", "--plot", &name]);
+        assert!(cmd.output().expect("runs").status.success());
+        std::fs::read(dir.path().join(name)).unwrap()
+    };
+    let one = png("1");
+    for threads in ["2", "3"] {
+        assert!(png(threads) == one, "--threads {threads} draws another plot");
+    }
+}
