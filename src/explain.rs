@@ -205,15 +205,14 @@ impl RowCounter {
         self.rows += other.rows;
     }
 
-    /// Rows of feature values written as little-endian doubles, one after another.
-    pub fn add_le_rows(&mut self, bytes: &[u8]) {
-        let width = self.counters.len();
-        let value = |b: &[u8]| f64::from_le_bytes(b.try_into().expect("eight bytes"));
-        for (i, c) in self.counters.iter_mut().enumerate() {
-            let column = bytes.chunks_exact(8).skip(i).step_by(width.max(1));
-            c.add_all(column.map(value));
-        }
-        self.rows += (bytes.len() / (8 * width.max(1))) as u64;
+    /// Feature `i`'s values of some rows (add the rows with [`RowCounter::add_rows`]).
+    pub(crate) fn add_column(&mut self, i: usize, values: &[f64]) {
+        self.counters[i].add_slice(values);
+    }
+
+    /// Counts `rows` more rows, whose columns were added one by one.
+    pub(crate) fn add_rows(&mut self, rows: u64) {
+        self.rows += rows;
     }
 
     /// One row's feature values, in feature order.

@@ -104,6 +104,9 @@ fn density_plots_are_the_same_on_any_number_of_threads() {
     };
     let one = png("1");
     for threads in ["2", "3"] {
-        assert!(png(threads) == one, "--threads {threads} draws another plot");
+        assert!(
+            png(threads) == one,
+            "--threads {threads} draws another plot"
+        );
     }
 }

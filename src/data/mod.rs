@@ -135,8 +135,8 @@ struct BlockScores {
     /// The block's own top rows (block-relative), with their feature values.
     top: TopK,
     top_values: HashMap<usize, Vec<f64>>,
-    /// The block's feature values, row after row, until they go to the spill.
-    features: Vec<u8>,
+    /// The block's feature values, a column each, until they go to the spill.
+    features: spill::Columns,
 }
 
 /// Reads and scores `source`: score = w1*x1 + w2*x2 + ... left to right, on the raw values or,
@@ -174,7 +174,9 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
             let row = b.scores.len();
             b.scores.push(s);
             if spill.is_some() {
-                crate::parked::append_le(&mut b.features, &values[..f]);
+                for (column, v) in b.features.iter_mut().zip(&values[..f]) {
+                    column.extend_from_slice(&v.to_le_bytes());
+                }
             }
             if let (true, out) = b.top.push(s, row) {
                 b.top_values.insert(row, values[..f].to_vec());

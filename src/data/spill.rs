@@ -1,7 +1,9 @@
 //! The feature values of every row, set aside during the scoring pass, so the explanations'
 //! percentiles are counted without reading (and parsing) the file a second time. They go to
 //! unnamed temporary files, so they take no memory and vanish with the process; where no
-//! temporary file can be written, the caller reads the file again instead.
+//! temporary file can be written, the caller reads the file again instead. A block's values
+//! go out a feature at a time (each feature's column after the last), so a column is counted
+//! against the top cases' values with vector compares, eight values at once.
 
 use crate::explain::RowCounter;
 use std::fs::File;
@@ -9,18 +11,26 @@ use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Values (f64, little-endian), a row's features after one another, in as many files as
+/// Blocks of values (f64, little-endian), each one column a feature, in as many files as
 /// there were parsers at once. Row order does not matter to a count.
 #[derive(Debug)]
 pub(super) struct Spill {
     width: usize,
-    /// Files not being written to now.
-    idle: Mutex<Vec<File>>,
+    /// Files not being written to now: the file's place in `Spill::count`'s list, the
+    /// file and its length.
+    idle: Mutex<Vec<(usize, File, u64)>>,
+    /// How many files were made.
+    made: Mutex<usize>,
+    /// Where each block went: file, offset, rows.
+    blocks: Mutex<Vec<(usize, u64, usize)>>,
     /// Emptied buffers, for the next blocks (so no block pays for fresh pages).
-    buffers: Mutex<Vec<Vec<u8>>>,
+    buffers: Mutex<Vec<Columns>>,
     /// Set once a file could not be made or written: the spill is then incomplete.
     failed: AtomicBool,
 }
+
+/// One block's values, a column a feature, as the bytes the files hold.
+pub(super) type Columns = Vec<Vec<u8>>;
 
 impl Spill {
     /// A spill of rows of `width` values, or None where the files could outgrow a limit on
@@ -29,40 +39,56 @@ impl Spill {
         crate::parked::file_size_unlimited().then(|| Spill {
             width,
             idle: Mutex::new(Vec::new()),
+            made: Mutex::new(0),
+            blocks: Mutex::new(Vec::new()),
             buffers: Mutex::new(Vec::new()),
             failed: AtomicBool::new(false),
         })
     }
 
-    /// An empty buffer for a block's values: one a written block gave back, if any.
-    pub(super) fn buffer(&self) -> Vec<u8> {
+    /// Empty columns for a block's values: ones a written block gave back, if any.
+    pub(super) fn buffer(&self) -> Columns {
         let reused = self.buffers.lock().ok().and_then(|mut b| b.pop());
-        reused.unwrap_or_default()
+        reused.unwrap_or_else(|| vec![Vec::new(); self.width])
     }
 
-    /// Writes one block's rows (`buffer`, from `parked::append_le`), then empties it for reuse.
-    pub(super) fn write(&self, buffer: &mut Vec<u8>) {
+    /// Writes one block's columns, then empties them for reuse.
+    pub(super) fn write(&self, columns: &mut Columns) {
         if !self.has_failed() {
-            self.write_out(buffer);
+            self.write_out(columns);
         }
-        let mut buffer = std::mem::take(buffer);
-        buffer.clear();
+        let mut columns = std::mem::take(columns);
+        columns.iter_mut().for_each(Vec::clear);
         if let Ok(mut buffers) = self.buffers.lock() {
-            buffers.push(buffer);
+            buffers.push(columns);
         }
     }
 
-    fn write_out(&self, bytes: &[u8]) {
+    fn write_out(&self, columns: &[Vec<u8>]) {
+        let rows = columns.first().map_or(0, |c| c.len() / 8);
+        if rows == 0 {
+            return;
+        }
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        let Some(mut file) = idle.or_else(|| tempfile::tempfile().ok()) else {
+        let Some((id, mut file, at)) = idle.or_else(|| self.new_file()) else {
             return self.fail();
         };
-        if file.write_all(bytes).is_err() {
+        if columns.iter().any(|c| file.write_all(c).is_err()) {
             return self.fail();
         }
-        if let Ok(mut idle) = self.idle.lock() {
-            idle.push(file);
+        let len = at + columns.iter().map(|c| c.len() as u64).sum::<u64>();
+        let recorded = self.blocks.lock().map(|mut b| b.push((id, at, rows)));
+        let returned = self.idle.lock().map(|mut idle| idle.push((id, file, len)));
+        if recorded.is_err() || returned.is_err() {
+            self.fail();
         }
+    }
+
+    fn new_file(&self) -> Option<(usize, File, u64)> {
+        let file = tempfile::tempfile().ok()?;
+        let mut made = self.made.lock().ok()?;
+        *made += 1;
+        Some((*made - 1, file, 0))
     }
 
     fn fail(&self) {
@@ -73,7 +99,7 @@ impl Spill {
         self.failed.load(Ordering::Relaxed)
     }
 
-    /// Counts every row set aside into `counter`, the files shared out among the threads
+    /// Counts every row set aside into `counter`, the blocks shared out among the threads
     /// (`threads::share`), while this thread runs `meanwhile` first; None if the spill is
     /// incomplete or cannot be read back (then nothing is counted).
     pub(super) fn count<A>(
@@ -81,30 +107,23 @@ impl Spill {
         counter: &mut RowCounter,
         meanwhile: impl FnOnce() -> A,
     ) -> (A, Option<()>) {
-        if self.has_failed() {
-            return (meanwhile(), None);
-        }
-        let Ok(files) = self.idle.into_inner() else {
+        let (Ok(idle), Ok(blocks)) = (self.idle.into_inner(), self.blocks.into_inner()) else {
             return (meanwhile(), None);
         };
-        let row_bytes = 8 * self.width;
-        // Stretches of whole rows, so a thread done with its own work joins in on the rest.
-        let step = row_bytes * (STRETCH / row_bytes).max(1);
-        let mut stretches = Vec::new();
-        for file in &files {
-            let Ok(meta) = file.metadata() else {
-                return (meanwhile(), None);
-            };
-            let len = meta.len() as usize;
-            stretches.extend(
-                (0..len)
-                    .step_by(step)
-                    .map(|at| (file, at, (at + step).min(len))),
-            );
+        let mut files: Vec<Option<File>> = Vec::new();
+        for (id, file, _) in idle {
+            files.resize_with(files.len().max(id + 1), || None);
+            files[id] = Some(file);
         }
-        let like = &*counter;
-        let each = |(file, from, to)| count_stretch(file, from, to, row_bytes, like);
-        let (done, counted) = crate::threads::share(stretches, each, meanwhile);
+        // Every file made is idle again once the pass is over.
+        if self.failed.into_inner() || files.iter().any(Option::is_none) {
+            return (meanwhile(), None);
+        }
+        let files: Vec<File> = files.into_iter().flatten().collect();
+        let jobs = jobs(&files, blocks);
+        let (width, like) = (self.width, &*counter);
+        let each = |blocks: Vec<(&File, u64, usize)>| count_blocks(&blocks, width, like);
+        let (done, counted) = crate::threads::share(jobs, each, meanwhile);
         // Closing the files frees their pages, which takes a while: the run's output is
         // written meanwhile (or, where no thread can be started, they close here).
         let _ = std::thread::Builder::new().spawn(move || drop(files));
@@ -118,37 +137,44 @@ impl Spill {
     }
 }
 
-/// Bytes of rows a thread counts at a time (a whole file where reading at an offset
-/// moves the file's shared position).
-#[cfg(all(unix, not(test)))]
-const STRETCH: usize = 8 << 20;
-/// In the tests: many stretches a file, and not a whole number of rows.
-#[cfg(all(unix, test))]
-const STRETCH: usize = 1000;
-#[cfg(not(unix))]
-const STRETCH: usize = usize::MAX;
+/// The blocks as jobs for the threads: one a job where reading at an offset leaves the
+/// file's shared position alone; elsewhere a file's blocks are one job.
+fn jobs(files: &[File], blocks: Vec<(usize, u64, usize)>) -> Vec<Vec<(&File, u64, usize)>> {
+    let located = blocks
+        .into_iter()
+        .map(|(id, at, rows)| (id, (&files[id], at, rows)));
+    if cfg!(unix) {
+        return located.map(|(_, block)| vec![block]).collect();
+    }
+    let mut by_file = vec![Vec::new(); files.len()];
+    for (id, block) in located {
+        by_file[id].push(block);
+    }
+    by_file
+}
 
-/// The rows in bytes `from..to` of `file`, counted into a counter like `like`; None if
-/// they cannot all be read, or the file ends inside a row.
-fn count_stretch(
-    file: &File,
-    from: usize,
-    to: usize,
-    row_bytes: usize,
+/// The rows of `blocks` (`width` columns of `rows` values from each offset) counted into
+/// a counter like `like`; None if any cannot be read.
+fn count_blocks(
+    blocks: &[(&File, u64, usize)],
+    width: usize,
     like: &RowCounter,
 ) -> Option<RowCounter> {
     let mut counter = like.empty_like();
-    // Whole rows at a time, about 1 MiB.
-    let mut buf = vec![0u8; row_bytes * (1usize << 20).div_ceil(row_bytes)];
-    let mut at = from;
-    while at < to {
-        let want = buf.len().min(to - at);
-        crate::parked::read_at(file, &mut buf[..want], at as u64).ok()?;
-        if want % row_bytes != 0 {
-            return None;
+    let (mut bytes, mut values) = (Vec::new(), Vec::new());
+    for &(file, at, rows) in blocks {
+        bytes.resize(8 * rows, 0);
+        for i in 0..width {
+            crate::parked::read_at(file, &mut bytes, at + (8 * rows * i) as u64).ok()?;
+            values.clear();
+            values.extend(
+                bytes
+                    .chunks_exact(8)
+                    .map(|b| f64::from_le_bytes(b.try_into().expect("eight bytes"))),
+            );
+            counter.add_column(i, &values);
         }
-        counter.add_le_rows(&buf[..want]);
-        at += want;
+        counter.add_rows(rows as u64);
     }
     Some(counter)
 }
@@ -169,7 +195,8 @@ mod tests {
     #[test]
     fn the_set_aside_values_count_as_a_second_reading_would() {
         let mut text = String::from("a,b\n");
-        for i in 0..5000 {
+        // Over 12 MB: several blocks, each set aside on its own.
+        for i in 0..600_000 {
             text += &format!("{},{}\n", (i * 37) % 101, f64::from(i % 13) / 7.0);
         }
         let plan = Plan {
@@ -205,6 +232,6 @@ mod tests {
             .1
             .unwrap();
         assert_eq!(format!("{from_spill:?}"), format!("{reread:?}"));
-        assert!(format!("{reread:?}").contains("rows: 5000"));
+        assert!(format!("{reread:?}").contains("rows: 600000"));
     }
 }
