@@ -154,8 +154,14 @@ impl CountedColumn {
 /// Counts `column` for the cases `top` (the run's ranking, highest first), as
 /// [`Explainer::feed_column`] would once the run is evaluated.
 pub(crate) fn count_column(top: &[usize], column: &[f64]) -> CountedColumn {
-    let values = top.iter().map(|&i| column[i]).collect();
-    count_values(values, column.iter().copied())
+    let values: Vec<f64> = top.iter().map(|&i| column[i]).collect();
+    let mut counter = Counter::new(&values);
+    counter.add_slice(column);
+    CountedColumn {
+        values,
+        at_or_below: counter.finish(),
+        population: column.len() as u64,
+    }
 }
 
 /// Counts a column's `population` for the top cases' `values` (in top order).
