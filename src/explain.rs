@@ -156,7 +156,21 @@ impl CountedColumn {
 pub(crate) fn count_column(top: &[usize], column: &[f64]) -> CountedColumn {
     let values: Vec<f64> = top.iter().map(|&i| column[i]).collect();
     let mut counter = Counter::new(&values);
-    counter.add_slice(column);
+    // A large column is counted in parts, one a thread, and the counts added up.
+    let size = column
+        .len()
+        .div_ceil(crate::threads::for_items(column.len()))
+        .max(1);
+    let like = &counter;
+    let each = |part: &[f64]| {
+        let mut c = like.empty_like();
+        c.add_slice(part);
+        c
+    };
+    let ((), parts) = crate::threads::share(column.chunks(size).collect(), each, || ());
+    for part in parts {
+        counter.absorb(part);
+    }
     CountedColumn {
         values,
         at_or_below: counter.finish(),

@@ -62,23 +62,11 @@ fn count(
     };
     let n = input.x.len().min(input.y.len());
     let size = n.div_ceil(parts.max(1)).max(1);
-    let mut counted = std::thread::scope(|scope| {
-        let others: Vec<_> = (size..n)
-            .step_by(size)
-            .map(|start| {
-                let end = (start + size).min(n);
-                crate::allocator::spawn_scoped(scope, move || part(start..end))
-            })
-            .collect();
-        let mut counted = vec![part(0..size.min(n))];
-        counted.extend(
-            others
-                .into_iter()
-                .map(|t| t.join().expect("a counting thread panicked")),
-        );
-        counted
-    });
-    let (mut normal, mut priority) = counted.swap_remove(0);
+    let runs = (0..n)
+        .step_by(size)
+        .map(|start| start..(start + size).min(n));
+    let ((), mut counted) = crate::threads::share(runs.collect(), part, || ());
+    let (mut normal, mut priority) = counted.pop().unwrap_or_else(|| part(0..0));
     for (n, p) in counted {
         for (total, count) in normal.iter_mut().zip(n).chain(priority.iter_mut().zip(p)) {
             *total = total.saturating_add(count);
