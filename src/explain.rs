@@ -178,14 +178,18 @@ pub(crate) fn count_column(top: &[usize], column: &[f64]) -> CountedColumn {
     }
 }
 
-/// Counts a column's `population` for the top cases' `values` (in top order).
-pub(crate) fn count_values(
+/// Counts a column's population for the top cases' `values` (in top order): `feed` hands
+/// it over a slice at a time.
+pub(crate) fn count_slices(
     values: Vec<f64>,
-    population: impl Iterator<Item = f64>,
+    feed: impl FnOnce(&mut dyn FnMut(&[f64])),
 ) -> CountedColumn {
     let mut counter = Counter::new(&values);
     let mut n = 0u64;
-    counter.add_all(population.inspect(|_| n += 1));
+    feed(&mut |slice| {
+        counter.add_slice(slice);
+        n += slice.len() as u64;
+    });
     CountedColumn {
         values,
         at_or_below: counter.finish(),

@@ -177,6 +177,15 @@ impl Values {
         }
     }
 
+    /// The values not yet taken, handed to `take` a piece at a time (as many as one read
+    /// gives), until they end or a read fails.
+    pub(crate) fn each_piece(&mut self, take: &mut dyn FnMut(&[f64])) {
+        while self.at < self.piece.len() || self.refill().is_some() {
+            take(&self.piece[self.at..]);
+            self.at = self.piece.len();
+        }
+    }
+
     fn refill(&mut self) -> Option<()> {
         let (file, left) = self.file.as_mut().filter(|(_, left)| *left > 0)?;
         let count = PIECE.min(*left);

@@ -4,7 +4,7 @@
 //! thread that evaluates joining in once it is done (`threads::share`).
 
 use super::{Cut, Outcome, Population, RunError, evaluate};
-use crate::explain::{CountedColumn, count_values};
+use crate::explain::{CountedColumn, count_slices};
 use crate::parked::Parked;
 
 /// What [`evaluate`] returns, and each parked column (its stretches in order) counted for
@@ -72,7 +72,7 @@ fn values_at(stretches: &[Parked], tops: &[usize]) -> Option<Vec<f64>> {
 /// One stretch counted against a column's top values, as it is read back.
 fn count_stretch(stretch: Parked, targets: Vec<f64>) -> Option<CountedColumn> {
     let mut population = stretch.values().ok()?;
-    let counted = count_values(targets, population.by_ref());
+    let counted = count_slices(targets, |add| population.each_piece(add));
     population.finish().ok()?;
     Some(counted)
 }
