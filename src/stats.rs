@@ -72,18 +72,48 @@ pub fn lerp(a: f64, b: f64, g: f64) -> f64 {
     }
 }
 
-/// Indices with `score >= threshold`, ascending.
+/// Indices with `score >= threshold`, ascending. A large column is done in parts, one a
+/// thread: each counts its flagged cases, then writes their indices into its own stretch.
 pub fn priority_indices(scores: &[f64], threshold: f64) -> Vec<usize> {
-    let count = scores.iter().filter(|&&s| s >= threshold).count();
+    priority_indices_in(scores, threshold, crate::threads::for_items(scores.len()))
+}
+
+/// [`priority_indices`] done in `parts` parts.
+fn priority_indices_in(scores: &[f64], threshold: f64, parts: usize) -> Vec<usize> {
+    let size = scores.len().div_ceil(parts.max(1));
+    let parts: Vec<(usize, &[f64])> = (0..scores.len())
+        .step_by(size.max(1))
+        .zip(scores.chunks(size.max(1)))
+        .collect();
+    let flagged = |(_, part): (usize, &[f64])| part.iter().filter(|&&s| s >= threshold).count();
+    let ((), counts) = crate::threads::share(parts.clone(), flagged, || ());
+    let total: usize = counts.iter().sum();
     // Every index is written and only the flagged ones kept (the cursor moves past them):
-    // no branch to mispredict where flagged and unflagged cases alternate at random.
-    let mut out = vec![0; count + 1];
-    let mut len = 0;
-    for (i, &s) in scores.iter().enumerate() {
-        out[len] = i;
-        len += usize::from(s >= threshold);
+    // no branch to mispredict where flagged and unflagged cases alternate at random. The
+    // last write of a part lands one past its flagged cases, in a spare slot of its own.
+    let mut out = vec![0; total + parts.len()];
+    let mut jobs = Vec::new();
+    let mut rest = &mut out[..];
+    for (part, &count) in parts.into_iter().zip(&counts) {
+        let (stretch, after) = rest.split_at_mut(count + 1);
+        jobs.push((stretch, part));
+        rest = after;
     }
-    out.truncate(count);
+    let write = |(stretch, (start, part)): (&mut [usize], (usize, &[f64]))| {
+        let mut len = 0;
+        for (i, &s) in part.iter().enumerate() {
+            stretch[len] = start + i;
+            len += usize::from(s >= threshold);
+        }
+    };
+    crate::threads::share(jobs, write, || ());
+    // Close the gaps the spare slots leave.
+    let (mut to, mut from) = (0, 0);
+    for count in counts {
+        out.copy_within(from..from + count, to);
+        (to, from) = (to + count, from + count + 1);
+    }
+    out.truncate(total);
     out
 }
 
@@ -272,10 +302,12 @@ mod tests {
                 Some(i) if !values.is_empty() => values[i.index(values.len())],
                 _ => t,
             };
-            let p = priority_indices(&values, t);
-            prop_assert!(p.windows(2).all(|w| w[0] < w[1]));
-            prop_assert_eq!(p.len(), values.iter().filter(|&&v| v >= t).count());
-            prop_assert!(p.iter().all(|&i| values[i] >= t));
+            let expected: Vec<usize> = (0..values.len()).filter(|&i| values[i] >= t).collect();
+            prop_assert_eq!(&priority_indices(&values, t), &expected);
+            // In parts, as on several threads; some parts may hold none, or only flagged ones.
+            for parts in [2, 3, 7] {
+                prop_assert_eq!(&priority_indices_in(&values, t, parts), &expected);
+            }
         }
     }
 }
