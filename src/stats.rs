@@ -147,8 +147,24 @@ pub fn top_indices(scores: &[f64], k: usize) -> Vec<usize> {
         return Vec::new();
     }
     let mut top = TopK::new(k.min(scores.len()));
-    for (i, &s) in scores.iter().enumerate() {
-        top.push(s, i);
+    const CHUNK: usize = 64;
+    for (c, chunk) in scores.chunks(CHUNK).enumerate() {
+        // Once k are in, a chunk whose largest score is below the k-th best has nothing
+        // to offer: eight running maxima tell (vector compares), not a heap look a score.
+        if let (Some(floor), Ok(whole)) = (top.floor(), <&[f64; CHUNK]>::try_from(chunk)) {
+            let mut lanes = [f64::NEG_INFINITY; 8];
+            for eight in whole.chunks_exact(8) {
+                for (lane, &s) in lanes.iter_mut().zip(eight) {
+                    *lane = if s > *lane { s } else { *lane };
+                }
+            }
+            if lanes.iter().all(|&l| l < floor) {
+                continue;
+            }
+        }
+        for (j, &s) in chunk.iter().enumerate() {
+            top.push(s, c * CHUNK + j);
+        }
     }
     top.into_indices()
 }
@@ -194,6 +210,12 @@ impl TopK {
         (true, out)
     }
 
+    /// The lowest score among the k, once k are in: a case scoring below it cannot get in.
+    pub fn floor(&self) -> Option<f64> {
+        let Reverse(lowest) = self.heap.peek()?;
+        (self.heap.len() >= self.k).then_some(lowest.0)
+    }
+
     /// The indices, highest score first.
     pub fn into_indices(self) -> Vec<usize> {
         // into_sorted_vec of Reverse<_> is ascending in Reverse, i.e. descending by rank.
@@ -225,7 +247,8 @@ mod tests {
 
     fn top_by_sorting(values: &[f64], k: usize) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..values.len()).collect();
-        idx.sort_by(|&i, &j| values[i].total_cmp(&values[j]).then(i.cmp(&j)));
+        // == on doubles: -0.0 and 0.0 tie, and a tie goes to the higher index.
+        idx.sort_by(|&i, &j| values[i].partial_cmp(&values[j]).unwrap().then(i.cmp(&j)));
         idx.into_iter().rev().take(k).collect()
     }
 
@@ -257,6 +280,10 @@ mod tests {
         assert_eq!(top_indices(&[0.0, -0.0], 2), vec![1, 0]);
         assert_eq!(top_indices(&[-0.0, 0.0], 2), vec![1, 0]);
         assert!(top_indices(&[1.0], 0).is_empty());
+        // Ties in later whole chunks of 64 still get in, -0.0 and 0.0 alike.
+        assert_eq!(top_indices(&[0.5; 192], 3), vec![191, 190, 189]);
+        let zeros: Vec<f64> = (0..192).map(|i| if i % 3 == 0 { -0.0 } else { 0.0 }).collect();
+        assert_eq!(top_indices(&zeros, 2), vec![191, 190]);
         assert_eq!(top_indices(&[1.0, 3.0], usize::MAX), vec![1, 0]);
     }
 
@@ -285,7 +312,11 @@ mod tests {
 
         #[test]
         fn heap_top_k_equals_sorting(
-            values in prop::collection::vec(prop_oneof![Just(0.5f64), 0.0f64..1.0], 0..200),
+            // Past a few chunks of 64, with ties (and -0.0 against 0.0) at the k-th best.
+            values in prop::collection::vec(
+                prop_oneof![Just(0.5f64), Just(0.0), Just(-0.0), 0.0f64..1.0],
+                0..400,
+            ),
             k in 0usize..20,
         ) {
             prop_assert_eq!(top_indices(&values, k), top_by_sorting(&values, k));
