@@ -167,8 +167,7 @@ pub(crate) fn count_column(top: &[usize], column: &[f64]) -> CountedColumn {
         c.add_slice(part);
         c
     };
-    let ((), parts) = crate::threads::share(column.chunks(size).collect(), each, || ());
-    for part in parts {
+    for part in crate::threads::map(column.chunks(size).collect(), each) {
         counter.absorb(part);
     }
     CountedColumn {

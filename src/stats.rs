@@ -3,9 +3,11 @@
 //! `np.quantile(method='linear')` and `np.argsort(...)[-k:][::-1]` sort the whole array;
 //! the same order statistics come out of a selection (quantile) and a bounded heap (top k).
 
+mod priority;
 mod select;
 mod sort;
 
+pub use priority::priority_indices;
 pub use select::adjacent_order_statistics;
 pub use sort::{sort_ascending, sorted_descending};
 use std::cmp::{Ordering, Reverse};
@@ -72,51 +74,6 @@ pub fn lerp(a: f64, b: f64, g: f64) -> f64 {
     }
 }
 
-/// Indices with `score >= threshold`, ascending. A large column is done in parts, one a
-/// thread: each counts its flagged cases, then writes their indices into its own stretch.
-pub fn priority_indices(scores: &[f64], threshold: f64) -> Vec<usize> {
-    priority_indices_in(scores, threshold, crate::threads::for_items(scores.len()))
-}
-
-/// [`priority_indices`] done in `parts` parts.
-fn priority_indices_in(scores: &[f64], threshold: f64, parts: usize) -> Vec<usize> {
-    let size = scores.len().div_ceil(parts.max(1));
-    let parts: Vec<(usize, &[f64])> = (0..scores.len())
-        .step_by(size.max(1))
-        .zip(scores.chunks(size.max(1)))
-        .collect();
-    let flagged = |(_, part): (usize, &[f64])| part.iter().filter(|&&s| s >= threshold).count();
-    let ((), counts) = crate::threads::share(parts.clone(), flagged, || ());
-    let total: usize = counts.iter().sum();
-    // Every index is written and only the flagged ones kept (the cursor moves past them):
-    // no branch to mispredict where flagged and unflagged cases alternate at random. The
-    // last write of a part lands one past its flagged cases, in a spare slot of its own.
-    let mut out = vec![0; total + parts.len()];
-    let mut jobs = Vec::new();
-    let mut rest = &mut out[..];
-    for (part, &count) in parts.into_iter().zip(&counts) {
-        let (stretch, after) = rest.split_at_mut(count + 1);
-        jobs.push((stretch, part));
-        rest = after;
-    }
-    let write = |(stretch, (start, part)): (&mut [usize], (usize, &[f64]))| {
-        let mut len = 0;
-        for (i, &s) in part.iter().enumerate() {
-            stretch[len] = start + i;
-            len += usize::from(s >= threshold);
-        }
-    };
-    crate::threads::share(jobs, write, || ());
-    // Close the gaps the spare slots leave.
-    let (mut to, mut from) = (0, 0);
-    for count in counts {
-        out.copy_within(from..from + count, to);
-        (to, from) = (to + count, from + count + 1);
-    }
-    out.truncate(total);
-    out
-}
-
 /// A score with its index, ordered by score, then by index: so among equal scores the
 /// higher index ranks first, as in a stable ascending argsort read backwards.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -141,7 +98,8 @@ impl Ord for ScoredCase {
 /// The indices of the `k` largest scores, largest first (`argsort(scores)[-k:][::-1]`).
 ///
 /// Ties (which continuous data does not produce) go to the higher index. A min-heap of
-/// size k keeps this O(n log k) in time and O(k) in memory.
+/// size k keeps this O(n log k) in time and O(k) in memory. The scores must not be NaN
+/// (a chunk's maxima would pass over one).
 pub fn top_indices(scores: &[f64], k: usize) -> Vec<usize> {
     if k == 0 {
         return Vec::new();
@@ -282,7 +240,9 @@ mod tests {
         assert!(top_indices(&[1.0], 0).is_empty());
         // Ties in later whole chunks of 64 still get in, -0.0 and 0.0 alike.
         assert_eq!(top_indices(&[0.5; 192], 3), vec![191, 190, 189]);
-        let zeros: Vec<f64> = (0..192).map(|i| if i % 3 == 0 { -0.0 } else { 0.0 }).collect();
+        let zeros: Vec<f64> = (0..192)
+            .map(|i| if i % 3 == 0 { -0.0 } else { 0.0 })
+            .collect();
         assert_eq!(top_indices(&zeros, 2), vec![191, 190]);
         assert_eq!(top_indices(&[1.0, 3.0], usize::MAX), vec![1, 0]);
     }
@@ -322,23 +282,5 @@ mod tests {
             prop_assert_eq!(top_indices(&values, k), top_by_sorting(&values, k));
         }
 
-        #[test]
-        fn priority_set_is_exactly_the_scores_at_or_above(
-            values in prop::collection::vec(0.0f64..1.0, 0..100),
-            t in 0.0f64..1.0,
-            at_a_score in any::<Option<prop::sample::Index>>(),
-        ) {
-            // The threshold is often one of the scores, as a quantile of them is.
-            let t = match at_a_score {
-                Some(i) if !values.is_empty() => values[i.index(values.len())],
-                _ => t,
-            };
-            let expected: Vec<usize> = (0..values.len()).filter(|&i| values[i] >= t).collect();
-            prop_assert_eq!(&priority_indices(&values, t), &expected);
-            // In parts, as on several threads; some parts may hold none, or only flagged ones.
-            for parts in [2, 3, 7] {
-                prop_assert_eq!(&priority_indices_in(&values, t, parts), &expected);
-            }
-        }
     }
 }

@@ -1,8 +1,10 @@
 //! How many threads the computation may use: every core this process may run on (its
 //! affinity and cgroup quota; at most [`AUTO_LIMIT`]), or what `--threads` says. The count
 //! changes only the speed: every parallel step (drawing a column, folding, ranking,
-//! sorting, reading a CSV) gives the same bits on any number of threads.
+//! sorting, reading a CSV, selecting the priority set, counting for the explanations,
+//! counting the density view's pixels) gives the same bits on any number of threads.
 
+use std::cell::Cell;
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -31,9 +33,19 @@ pub(crate) fn count() -> usize {
 /// least this many: below it, starting a thread costs more than it saves.
 pub(crate) const MIN_SHARE: usize = 1 << 16;
 
+thread_local! {
+    /// Set while this thread runs the `meanwhile` of a [`share`], whose jobs hold the
+    /// other threads: a step started then stays on this thread, so a run never holds more
+    /// threads than its outer step counted on.
+    static NESTED: Cell<bool> = const { Cell::new(false) };
+}
+
 /// Threads for a step over `items` items: at most [`count`], each with at least
-/// [`MIN_SHARE`] items, and at least one.
+/// [`MIN_SHARE`] items, and at least one (one inside another step's `meanwhile`).
 pub(crate) fn for_items(items: usize) -> usize {
+    if NESTED.get() {
+        return 1;
+    }
     // Small steps never ask: the first question reads cgroup files (tens of microseconds).
     match items / MIN_SHARE {
         0 | 1 => 1,
@@ -72,7 +84,7 @@ pub(crate) fn share<T: Send, R: Send, A>(
         for _ in 0..helpers {
             crate::allocator::spawn_scoped(scope, work);
         }
-        let done = meanwhile();
+        let done = nested(meanwhile);
         work();
         done
     });
@@ -81,6 +93,27 @@ pub(crate) fn share<T: Send, R: Send, A>(
         .map(|r| r.into_inner().ok().flatten().expect("every job ran"))
         .collect();
     (done, results)
+}
+
+/// Each job's result, in order: the jobs shared out among the threads ([`share`]), or,
+/// for a single job, done on this thread without starting any.
+pub(crate) fn map<T: Send, R: Send>(jobs: Vec<T>, each: impl Fn(T) -> R + Sync) -> Vec<R> {
+    if jobs.len() <= 1 {
+        return jobs.into_iter().map(each).collect();
+    }
+    share(jobs, each, || ()).1
+}
+
+/// Runs `f` with [`NESTED`] set, and puts back what it was (also if `f` panics).
+fn nested<A>(f: impl FnOnce() -> A) -> A {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            NESTED.set(self.0);
+        }
+    }
+    let _restore = Restore(NESTED.replace(true));
+    f()
 }
 
 /// The cores this process may use (at most [`AUTO_LIMIT`]), asked once: the question
@@ -106,5 +139,15 @@ mod tests {
         assert_eq!(squares, (0..1000).map(|j| j * j).collect::<Vec<_>>());
         let (_, none) = share(Vec::<usize>::new(), |j| j, || ());
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_step_inside_anothers_meanwhile_stays_on_its_thread() {
+        let big = 64 * MIN_SHARE;
+        let outside = for_items(big);
+        let (inside, _) = share(vec![(); 4], |()| (), || for_items(big));
+        assert_eq!(inside, 1);
+        assert_eq!(for_items(big), outside, "the flag is put back");
+        assert_eq!(map(vec![2, 3], |j| j * j), [4, 9]);
     }
 }

@@ -1,5 +1,6 @@
 //! `--threads N` changes only the speed: runs, labelled runs, data runs, sweeps and the
-//! top cases' explanations are byte for byte the same on 1, 2, 3 or 16 threads as on the default.
+//! top cases' explanations are byte for byte the same on 1, 2, 3 or 16 threads as on the default,
+//! and so is the density view's PNG.
 
 use crate::common::anomaly_lab;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! unnamed temporary files, so they take no memory and vanish with the process; where no
 //! temporary file can be written, the caller reads the file again instead. A block's values
 //! go out a feature at a time (each feature's column after the last), so a column is counted
-//! against the top cases' values with vector compares, eight values at once.
+//! against each of a few top cases' values in a run of vector compares.
 
 use crate::explain::RowCounter;
 use std::fs::File;
@@ -33,7 +33,7 @@ pub(super) struct Spill {
 pub(super) type Columns = Vec<Vec<u8>>;
 
 impl Spill {
-    /// A spill of rows of `width` values, or None where the files could outgrow a limit on
+    /// A spill of blocks of `width` columns, or None where the files could outgrow a limit on
     /// file size (`ulimit -f`, whose signal would end the run): then the file is read again.
     pub(super) fn new_if_allowed(width: usize) -> Option<Spill> {
         crate::parked::file_size_unlimited().then(|| Spill {
@@ -107,12 +107,15 @@ impl Spill {
         counter: &mut RowCounter,
         meanwhile: impl FnOnce() -> A,
     ) -> (A, Option<()>) {
-        let (Ok(idle), Ok(blocks)) = (self.idle.into_inner(), self.blocks.into_inner()) else {
+        let (Ok(idle), Ok(blocks), Ok(made)) = (
+            self.idle.into_inner(),
+            self.blocks.into_inner(),
+            self.made.into_inner(),
+        ) else {
             return (meanwhile(), None);
         };
-        let mut files: Vec<Option<File>> = Vec::new();
+        let mut files: Vec<Option<File>> = (0..made).map(|_| None).collect();
         for (id, file, _) in idle {
-            files.resize_with(files.len().max(id + 1), || None);
             files[id] = Some(file);
         }
         // Every file made is idle again once the pass is over.
@@ -120,7 +123,7 @@ impl Spill {
             return (meanwhile(), None);
         }
         let files: Vec<File> = files.into_iter().flatten().collect();
-        let jobs = jobs(&files, blocks);
+        let jobs = jobs(&files, blocks, !cfg!(unix));
         let (width, like) = (self.width, &*counter);
         let each = |blocks: Vec<(&File, u64, usize)>| count_blocks(&blocks, width, like);
         let (done, counted) = crate::threads::share(jobs, each, meanwhile);
@@ -137,13 +140,17 @@ impl Spill {
     }
 }
 
-/// The blocks as jobs for the threads: one a job where reading at an offset leaves the
-/// file's shared position alone; elsewhere a file's blocks are one job.
-fn jobs(files: &[File], blocks: Vec<(usize, u64, usize)>) -> Vec<Vec<(&File, u64, usize)>> {
+/// The blocks as jobs for the threads: one a job, or, with `by_file` (where reading at an
+/// offset moves the file's shared position), a file's blocks one job.
+fn jobs<F>(
+    files: &[F],
+    blocks: Vec<(usize, u64, usize)>,
+    by_file: bool,
+) -> Vec<Vec<(&F, u64, usize)>> {
     let located = blocks
         .into_iter()
         .map(|(id, at, rows)| (id, (&files[id], at, rows)));
-    if cfg!(unix) {
+    if !by_file {
         return located.map(|(_, block)| vec![block]).collect();
     }
     let mut by_file = vec![Vec::new(); files.len()];
@@ -189,6 +196,34 @@ mod tests {
         Source::Bytes {
             name: name.into(),
             bytes: text.as_bytes().into(),
+        }
+    }
+
+    #[test]
+    fn every_block_is_one_job_or_in_its_files_job() {
+        let files = ["f0", "f1", "f2"];
+        let blocks = vec![(1, 0, 5), (0, 0, 7), (1, 40, 2), (2, 0, 1), (0, 56, 3)];
+        let one_each = super::jobs(&files, blocks.clone(), false);
+        assert_eq!(one_each.len(), blocks.len());
+        let by_file = super::jobs(&files, blocks.clone(), true);
+        assert_eq!(by_file.len(), files.len());
+        for (file, jobs) in files.iter().zip(&by_file) {
+            assert!(jobs.iter().all(|(f, _, _)| *f == file), "{file}: {jobs:?}");
+        }
+        // Both hold every block once.
+        let mut expected: Vec<_> = blocks
+            .iter()
+            .map(|&(id, at, n)| (files[id], at, n))
+            .collect();
+        expected.sort();
+        for jobs in [one_each, by_file] {
+            let mut found: Vec<_> = jobs
+                .concat()
+                .into_iter()
+                .map(|(f, at, n)| (*f, at, n))
+                .collect();
+            found.sort();
+            assert_eq!(found, expected);
         }
     }
 

@@ -47,8 +47,8 @@ impl Counter {
         }
     }
 
-    /// Every value of `values`: with few targets, each target counts the whole slice at
-    /// once (compares the compiler makes eight values wide).
+    /// Every value of `values`: with few targets, each target counts the whole slice in
+    /// one run (vector compares, several values at once).
     pub(super) fn add_slice(&mut self, values: &[f64]) {
         if self.keys.len() > FEW {
             values.iter().for_each(|&x| self.add(x));

@@ -65,10 +65,11 @@ fn count(
     let runs = (0..n)
         .step_by(size)
         .map(|start| start..(start + size).min(n));
-    let ((), mut counted) = crate::threads::share(runs.collect(), part, || ());
+    let mut counted = crate::threads::map(runs.collect(), part);
     let (mut normal, mut priority) = counted.pop().unwrap_or_else(|| part(0..0));
-    for (n, p) in counted {
-        for (total, count) in normal.iter_mut().zip(n).chain(priority.iter_mut().zip(p)) {
+    for (normal_part, priority_part) in counted {
+        let pairs = normal.iter_mut().zip(normal_part);
+        for (total, count) in pairs.chain(priority.iter_mut().zip(priority_part)) {
             *total = total.saturating_add(count);
         }
     }

@@ -79,8 +79,8 @@ impl Frame {
 }
 
 /// [`ticks::finite_range`] of a column, the same two doubles: eight running extremes the
-/// compiler keeps in one vector register, not one whose every step waits on the last (a
-/// tenth of the time at millions of cases). The lanes can disagree with the one-by-one
+/// compiler keeps in vector registers, not one whose every step waits on the last (less
+/// than half the time at millions of cases). The lanes can disagree with the one-by-one
 /// fold only on the sign of a zero, so a zero extreme is left to the fold.
 fn finite_range(values: &[f64]) -> (f64, f64) {
     const LANES: usize = 8;
@@ -125,7 +125,9 @@ mod tests {
         #[test]
         fn a_columns_range_is_the_one_by_one_folds(
             values in prop::collection::vec(prop_oneof![
-                prop::sample::select(vec![0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1.0]),
+                prop::sample::select(vec![
+                    0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1.0,
+                ]),
                 any::<f64>(),
             ], 0..100),
         ) {

@@ -155,7 +155,10 @@ mod tests {
 
     proptest! {
         #[test]
-        fn keys_order_doubles_as_total_cmp_and_give_them_back(a in any::<u64>(), b in any::<u64>()) {
+        fn keys_order_doubles_as_total_cmp_and_give_them_back(
+            a in any::<u64>(),
+            b in any::<u64>(),
+        ) {
             let (x, y) = (f64::from_bits(a), f64::from_bits(b));
             prop_assert_eq!(key(x).cmp(&key(y)), x.total_cmp(&y));
             prop_assert_eq!(unkey(key(x)).to_bits(), a);
