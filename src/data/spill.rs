@@ -199,6 +199,42 @@ mod tests {
         }
     }
 
+    /// A spill of one feature holding `blocks` blocks of one value each, or None where
+    /// files may not grow (`ulimit -f`).
+    fn spill_of(blocks: usize) -> Option<super::Spill> {
+        let spill = super::Spill::new_if_allowed(1)?;
+        for b in 0..blocks {
+            let mut columns = spill.buffer();
+            columns[0].extend_from_slice(&(b as f64).to_le_bytes());
+            spill.write(&mut columns);
+        }
+        Some(spill)
+    }
+
+    #[test]
+    fn an_incomplete_spill_counts_nothing() {
+        let counter = || RowCounter::new(&[vec![1.0]]);
+        let Some(whole) = spill_of(3) else { return };
+        assert_eq!(
+            whole.count(&mut counter(), || "evaluated"),
+            ("evaluated", Some(()))
+        );
+        // A write that failed (a full disk, say): the caller reads the file again.
+        let failed = spill_of(3).unwrap();
+        failed.fail();
+        assert_eq!(
+            failed.count(&mut counter(), || "evaluated"),
+            ("evaluated", None)
+        );
+        // A file that went missing without the flag: not counted either.
+        let lost = spill_of(3).unwrap();
+        lost.idle.lock().unwrap().pop();
+        assert_eq!(
+            lost.count(&mut counter(), || "evaluated"),
+            ("evaluated", None)
+        );
+    }
+
     #[test]
     fn every_block_is_one_job_or_in_its_files_job() {
         let files = ["f0", "f1", "f2"];
