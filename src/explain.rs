@@ -155,26 +155,14 @@ impl CountedColumn {
 /// [`Explainer::feed_column`] would once the run is evaluated.
 pub(crate) fn count_column(top: &[usize], column: &[f64]) -> CountedColumn {
     let values: Vec<f64> = top.iter().map(|&i| column[i]).collect();
-    let mut counter = Counter::new(&values);
     // A large column is counted in parts, one a thread, and the counts added up.
-    let size = column
-        .len()
-        .div_ceil(crate::threads::for_items(column.len()))
-        .max(1);
-    let like = &counter;
-    let each = |part: &[f64]| {
-        let mut c = like.empty_like();
-        c.add_slice(part);
-        c
-    };
-    for part in crate::threads::map(column.chunks(size).collect(), each) {
-        counter.absorb(part);
-    }
-    CountedColumn {
-        values,
-        at_or_below: counter.finish(),
-        population: column.len() as u64,
-    }
+    let n = column.len();
+    let len = crate::threads::part_len(n, crate::threads::for_items(n));
+    let each = |part: &[f64]| count_slices(values.clone(), |add| add(part));
+    let mut parts = crate::threads::map(column.chunks(len).collect(), each).into_iter();
+    let mut whole = parts.next().unwrap_or_else(|| count_slices(values, |_| ()));
+    parts.for_each(|part| whole.absorb(part));
+    whole
 }
 
 /// Counts a column's population for the top cases' `values` (in top order): `feed` hands

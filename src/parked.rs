@@ -49,23 +49,12 @@ impl Parked {
         if column.len() < PARK_FROM {
             return None;
         }
-        let stretch = column
-            .len()
-            .div_ceil(crate::threads::for_items(column.len()));
-        std::thread::scope(|scope| {
-            let mut stretches = column.chunks(stretch);
-            let first = stretches.next()?;
-            let others: Vec<_> = stretches
-                .map(|s| crate::allocator::spawn_scoped(scope, move || Parked::write_file(s)))
-                .collect();
-            let mut all = vec![Parked::write_file(first)];
-            all.extend(
-                others
-                    .into_iter()
-                    .map(|h| h.join().expect("a writing thread panicked")),
-            );
-            all.into_iter().collect()
-        })
+        let n = column.len();
+        let stretch = crate::threads::part_len(n, crate::threads::for_items(n));
+        let stretches = column.chunks(stretch).collect();
+        crate::threads::map(stretches, Parked::write_file)
+            .into_iter()
+            .collect()
     }
 
     /// Any column in a temporary file (see [`Parked::write`]).
@@ -197,11 +186,7 @@ impl Values {
         }
         *left -= count;
         self.piece.clear();
-        self.piece.extend(
-            self.bytes
-                .chunks_exact(8)
-                .map(|b| f64::from_le_bytes(b.try_into().expect("eight bytes"))),
-        );
+        extend_from_le(&mut self.piece, &self.bytes);
         self.at = 0;
         Some(())
     }
@@ -237,6 +222,12 @@ pub(crate) fn append_le(bytes: &mut Vec<u8>, values: &[f64]) {
     for v in values {
         bytes.extend_from_slice(&v.to_le_bytes());
     }
+}
+
+/// Appends to `values` the doubles `bytes` hold in that form (whole eights of bytes).
+pub(crate) fn extend_from_le(values: &mut Vec<f64>, bytes: &[u8]) {
+    let value = |b: &[u8]| f64::from_le_bytes(b.try_into().expect("eight bytes"));
+    values.extend(bytes.chunks_exact(8).map(value));
 }
 
 /// Whether files may grow without limit (no `ulimit -f`).

@@ -318,20 +318,11 @@ pub fn fold(scores: &mut Array1<f64>, column: &[f64], weight: f64, first: bool) 
         }
     };
     let scores = scores.as_slice_mut().expect("contiguous");
+    // Below 2 x threads::MIN_SHARE cases (PARALLEL_FROM) this is one part, on this thread.
     let n = scores.len();
-    let threads = crate::threads::for_items(n);
-    if n < PARALLEL_FROM || threads == 1 {
-        return one(scores, column);
-    }
-    let part = n.div_ceil(threads);
-    std::thread::scope(|scope| {
-        let mut parts = scores.chunks_mut(part).zip(column.chunks(part));
-        let (s0, c0) = parts.next().expect("n > 0");
-        for (s, c) in parts {
-            crate::allocator::spawn_scoped(scope, move || one(s, c));
-        }
-        one(s0, c0);
-    });
+    let part = crate::threads::part_len(n, crate::threads::for_items(n));
+    let parts = scores.chunks_mut(part).zip(column.chunks(part)).collect();
+    crate::threads::map(parts, |(s, c)| one(s, c));
 }
 
 mod generate;

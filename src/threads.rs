@@ -62,6 +62,17 @@ pub(crate) fn share<T: Send, R: Send, A>(
     each: impl Fn(T) -> R + Sync,
     meanwhile: impl FnOnce() -> A,
 ) -> (A, Vec<R>) {
+    let helpers = count().saturating_sub(1).min(jobs.len());
+    share_among(helpers, jobs, each, meanwhile)
+}
+
+/// [`share`] with `helpers` other threads.
+fn share_among<T: Send, R: Send, A>(
+    helpers: usize,
+    jobs: Vec<T>,
+    each: impl Fn(T) -> R + Sync,
+    meanwhile: impl FnOnce() -> A,
+) -> (A, Vec<R>) {
     let jobs: Vec<Mutex<Option<T>>> = jobs.into_iter().map(|j| Mutex::new(Some(j))).collect();
     let results: Vec<Mutex<Option<R>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
@@ -79,7 +90,6 @@ pub(crate) fn share<T: Send, R: Send, A>(
             }
         }
     };
-    let helpers = count().saturating_sub(1).min(jobs.len());
     let done = std::thread::scope(|scope| {
         for _ in 0..helpers {
             crate::allocator::spawn_scoped(scope, work);
@@ -95,13 +105,20 @@ pub(crate) fn share<T: Send, R: Send, A>(
     (done, results)
 }
 
-/// Each job's result, in order: the jobs shared out among the threads ([`share`]), or,
-/// for a single job, done on this thread without starting any.
+/// Each job's result, in order: the jobs shared out among this thread and up to one
+/// other a job ([`share`]); a single job is done here without starting any.
 pub(crate) fn map<T: Send, R: Send>(jobs: Vec<T>, each: impl Fn(T) -> R + Sync) -> Vec<R> {
     if jobs.len() <= 1 {
         return jobs.into_iter().map(each).collect();
     }
-    share(jobs, each, || ()).1
+    let helpers = count().saturating_sub(1).min(jobs.len() - 1);
+    share_among(helpers, jobs, each, || ()).1
+}
+
+/// The length of each of `parts` runs that together cover `items` (the last may be
+/// shorter): at least 1, as `chunks` needs.
+pub(crate) fn part_len(items: usize, parts: usize) -> usize {
+    items.div_ceil(parts.max(1)).max(1)
 }
 
 /// Runs `f` with [`NESTED`] set, and puts back what it was (also if `f` panics).
@@ -149,5 +166,8 @@ mod tests {
         assert_eq!(inside, 1);
         assert_eq!(for_items(big), outside, "the flag is put back");
         assert_eq!(map(vec![2, 3], |j| j * j), [4, 9]);
+        assert_eq!(part_len(10, 3), 4);
+        assert_eq!(part_len(0, 4), 1);
+        assert_eq!(part_len(5, 0), 5);
     }
 }

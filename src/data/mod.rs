@@ -175,7 +175,7 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
             b.scores.push(s);
             if spill.is_some() {
                 for (column, v) in b.features.iter_mut().zip(&values[..f]) {
-                    column.extend_from_slice(&v.to_le_bytes());
+                    crate::parked::append_le(column, std::slice::from_ref(v));
                 }
             }
             if let (true, out) = b.top.push(s, row) {

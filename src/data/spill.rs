@@ -9,7 +9,7 @@ use crate::explain::RowCounter;
 use std::fs::File;
 use std::io::Write;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Blocks of values (f64, little-endian), each one column a feature, in as many files as
 /// there were parsers at once. Row order does not matter to a count.
@@ -20,7 +20,7 @@ pub(super) struct Spill {
     /// file and its length.
     idle: Mutex<Vec<(usize, File, u64)>>,
     /// How many files were made.
-    made: Mutex<usize>,
+    made: AtomicUsize,
     /// Where each block went: file, offset, rows.
     blocks: Mutex<Vec<(usize, u64, usize)>>,
     /// Emptied buffers, for the next blocks (so no block pays for fresh pages).
@@ -39,7 +39,7 @@ impl Spill {
         crate::parked::file_size_unlimited().then(|| Spill {
             width,
             idle: Mutex::new(Vec::new()),
-            made: Mutex::new(0),
+            made: AtomicUsize::new(0),
             blocks: Mutex::new(Vec::new()),
             buffers: Mutex::new(Vec::new()),
             failed: AtomicBool::new(false),
@@ -86,9 +86,7 @@ impl Spill {
 
     fn new_file(&self) -> Option<(usize, File, u64)> {
         let file = tempfile::tempfile().ok()?;
-        let mut made = self.made.lock().ok()?;
-        *made += 1;
-        Some((*made - 1, file, 0))
+        Some((self.made.fetch_add(1, Ordering::Relaxed), file, 0))
     }
 
     fn fail(&self) {
@@ -107,14 +105,10 @@ impl Spill {
         counter: &mut RowCounter,
         meanwhile: impl FnOnce() -> A,
     ) -> (A, Option<()>) {
-        let (Ok(idle), Ok(blocks), Ok(made)) = (
-            self.idle.into_inner(),
-            self.blocks.into_inner(),
-            self.made.into_inner(),
-        ) else {
+        let (Ok(idle), Ok(blocks)) = (self.idle.into_inner(), self.blocks.into_inner()) else {
             return (meanwhile(), None);
         };
-        let mut files: Vec<Option<File>> = (0..made).map(|_| None).collect();
+        let mut files: Vec<Option<File>> = (0..self.made.into_inner()).map(|_| None).collect();
         for (id, file, _) in idle {
             files[id] = Some(file);
         }
@@ -174,11 +168,7 @@ fn count_blocks(
         for i in 0..width {
             crate::parked::read_at(file, &mut bytes, at + (8 * rows * i) as u64).ok()?;
             values.clear();
-            values.extend(
-                bytes
-                    .chunks_exact(8)
-                    .map(|b| f64::from_le_bytes(b.try_into().expect("eight bytes"))),
-            );
+            crate::parked::extend_from_le(&mut values, &bytes);
             counter.add_column(i, &values);
         }
         counter.add_rows(rows as u64);

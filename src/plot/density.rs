@@ -61,10 +61,8 @@ fn count(
         (normal, priority)
     };
     let n = input.x.len().min(input.y.len());
-    let size = n.div_ceil(parts.max(1)).max(1);
-    let runs = (0..n)
-        .step_by(size)
-        .map(|start| start..(start + size).min(n));
+    let len = crate::threads::part_len(n, parts);
+    let runs = (0..n).step_by(len).map(|start| start..(start + len).min(n));
     let mut counted = crate::threads::map(runs.collect(), part);
     let (mut normal, mut priority) = counted.pop().unwrap_or_else(|| part(0..0));
     for (normal_part, priority_part) in counted {

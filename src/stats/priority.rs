@@ -8,10 +8,10 @@ pub fn priority_indices(scores: &[f64], threshold: f64) -> Vec<usize> {
 
 /// [`priority_indices`] done in `parts` parts.
 fn priority_indices_in(scores: &[f64], threshold: f64, parts: usize) -> Vec<usize> {
-    let size = scores.len().div_ceil(parts.max(1));
+    let len = crate::threads::part_len(scores.len(), parts);
     let parts: Vec<(usize, &[f64])> = (0..scores.len())
-        .step_by(size.max(1))
-        .zip(scores.chunks(size.max(1)))
+        .step_by(len)
+        .zip(scores.chunks(len))
         .collect();
     let flagged = |(_, part): (usize, &[f64])| part.iter().filter(|&&s| s >= threshold).count();
     let counts = crate::threads::map(parts.clone(), flagged);
