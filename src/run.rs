@@ -179,21 +179,28 @@ pub fn simulate_keeping(
     // Once the last column is folded the scores are whole, so the top cases are known and
     // that column is counted before it goes, instead of waiting on disk: (ranking, counts).
     let mut last_counted = None;
-    let labels = generate(cfg, &mut |i, raw, used| {
+    let labels = generate(cfg, &mut |i, raw, used, scale| {
         if plot_index == Some(i) {
             plot_x = Some(Array1::from(raw.to_vec()));
         }
-        if keep_columns && !park {
-            in_memory.push(raw.to_vec());
-        } else if keep_columns && parked.len() == i && i < last {
+        if keep_columns && park && parked.len() == i && i < last {
             // Once one column could not be written, the rest are not tried.
             parked.extend(Parked::write_split(raw));
         }
-        fitted.push(used.1);
-        fold(&mut scores, used.0, cfg.lab.features[i].weight, i == 0);
+        fitted.push(scale);
+        fold(
+            &mut scores,
+            used.unwrap_or(raw),
+            cfg.lab.features[i].weight,
+            i == 0,
+        );
         if keep_columns && park && i == last && parked.len() == last {
             let top = stats::top_indices(scores.as_slice().expect("contiguous"), cfg.top_k);
             last_counted = Some((crate::explain::count_column(&top, raw), top));
+        }
+        if keep_columns && !park {
+            // Taken, not copied: the next column is drawn into new memory.
+            in_memory.push(std::mem::take(raw));
         }
         progress(i + 1);
     })?;
@@ -233,7 +240,7 @@ pub fn simulate_keeping(
         }
     }
     if cfg.top_k > 0 && fed < cfg.lab.features.len() {
-        generate(cfg, &mut |i, raw, _| explainer.feed_column(i, raw))?;
+        generate(cfg, &mut |i, raw, _, _| explainer.feed_column(i, raw))?;
     }
     out.top_cases = explainer.finish();
     if export {

@@ -9,8 +9,10 @@ use crate::numpy::{
 use crate::scale::Fitted;
 use ndarray::Array1;
 
-/// Sees feature i's raw column and (the column the score uses, its fitted scale).
-type ColumnVisitor<'a> = dyn FnMut(usize, &[f64], (&[f64], Fitted)) + 'a;
+/// Sees feature i's raw column (which it may take: the next is drawn into a new one), the
+/// column the score uses where that is a scaled copy (None: the raw column itself) and the
+/// fitted scale.
+type ColumnVisitor<'a> = dyn FnMut(usize, &mut Vec<f64>, Option<&[f64]>, Fitted) + 'a;
 /// The labels, if any.
 type Generated = Option<Vec<bool>>;
 
@@ -22,8 +24,8 @@ type Generated = Option<Vec<bool>>;
 /// x[threat] = rng.<threat dist>(..., size=threat.sum())   # where threats differ
 /// ```
 ///
-/// `each(i, raw, (used, fitted))` sees feature i's raw column and the scaled column the
-/// score uses. Returns the labels.
+/// `each(i, raw, used, fitted)` sees feature i's raw column and, where it is scaled, the
+/// column the score uses. Returns the labels.
 pub(super) fn generate(cfg: &RunConfig, each: &mut ColumnVisitor) -> Result<Generated, RunError> {
     if !cfg.lab.is_generated() || cfg.lab.features.iter().any(|f| f.distribution.is_none()) {
         return Err(RunError::NotGenerated(cfg.lab.id.clone()));
@@ -38,7 +40,7 @@ pub(super) fn generate(cfg: &RunConfig, each: &mut ColumnVisitor) -> Result<Gene
     let threats = labels
         .as_ref()
         .map_or(0, |l| l.iter().filter(|&&t| t).count());
-    let mut raw = vec![0.0; cfg.n];
+    let mut raw = Vec::new();
     let mut used = Vec::new();
     let mut threat_values = Vec::new();
     for (i, feature) in cfg.lab.features.iter().enumerate() {
@@ -49,6 +51,11 @@ pub(super) fn generate(cfg: &RunConfig, each: &mut ColumnVisitor) -> Result<Gene
             feature: feature.name.clone(),
             problem,
         };
+        if raw.len() != cfg.n {
+            // The first column, or the last one was kept: fresh pages, touched first by
+            // the drawing threads rather than by a copy on this one.
+            raw = vec![0.0; cfg.n];
+        }
         draw_into(&dist, &mut rng, &mut raw).map_err(bad)?;
         if let (Some(t), Some(labels)) = (&feature.threat, &labels) {
             threat_values.resize(threats, 0.0);
@@ -63,11 +70,11 @@ pub(super) fn generate(cfg: &RunConfig, each: &mut ColumnVisitor) -> Result<Gene
             problem,
         })?;
         if fitted == Fitted::None {
-            each(i, &raw, (&raw, fitted));
+            each(i, &mut raw, None, fitted);
         } else {
             used.clone_from(&raw);
             fitted.apply_all(&mut used);
-            each(i, &raw, (&used, fitted));
+            each(i, &mut raw, Some(&used), fitted);
         }
     }
     Ok(labels)
