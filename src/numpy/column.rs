@@ -11,6 +11,7 @@
 //! result is always exact and only the speed depends on the guess.
 
 use super::Pcg64;
+pub(super) use end_states::EndStates;
 use rand::distr::Distribution;
 use std::convert::Infallible;
 
@@ -159,10 +160,9 @@ struct Speculation {
     starts: Vec<u64>,
     /// Values past the chunk's length, for when the guess started early.
     tail: Vec<f64>,
-    /// The generator after each of the last variates: `end_states[j]` follows variate
-    /// `ends_from + j` (counting the chunk's variates and then the tail's).
-    end_states: Vec<Counting>,
-    ends_from: usize,
+    /// The generator after each of the last variates (counting the chunk's variates and
+    /// then the tail's).
+    end_states: EndStates,
 }
 
 /// A chunk drawn from the stream position `at` of the generator `start` (see [`speculate`]).
@@ -182,37 +182,35 @@ fn speculate<D: Distribution<f64>>(dist: &D, mut rng: Counting, part: &mut [f64]
     let n = part.len();
     let mut starts = Vec::with_capacity(WINDOW.min(n));
     let ends_from = n.saturating_sub(WINDOW);
-    let mut end_states = Vec::with_capacity(2 * WINDOW);
+    let mut end_states = EndStates::new(ends_from, n + WINDOW - ends_from);
     // The opening variates record where they start, the closing ones the state after
     // them; the long middle records nothing, a loop of its own.
     let opening = WINDOW.min(n);
     let closing = ends_from.max(opening);
     for (i, x) in part[..opening].iter_mut().enumerate() {
         starts.push(rng.pos);
-        *x = dist.sample(&mut rng);
         if i >= ends_from {
-            end_states.push(rng.clone());
+            end_states.before(i, &rng);
         }
+        *x = dist.sample(&mut rng);
     }
     part[opening..closing]
         .iter_mut()
         .for_each(|x| *x = dist.sample(&mut rng));
-    for x in &mut part[closing..] {
+    for (i, x) in (closing..).zip(&mut part[closing..]) {
+        end_states.before(i, &rng);
         *x = dist.sample(&mut rng);
-        end_states.push(rng.clone());
     }
-    let tail = (0..WINDOW)
-        .map(|_| {
-            let x = dist.sample(&mut rng);
-            end_states.push(rng.clone());
-            x
+    let tail = (n..n + WINDOW)
+        .map(|i| {
+            end_states.before(i, &rng);
+            dist.sample(&mut rng)
         })
         .collect();
     Speculation {
         starts,
         tail,
         end_states,
-        ends_from,
     }
 }
 
@@ -252,8 +250,7 @@ fn stitch<D: Distribution<f64>>(
     let m = prefix.len();
     // True variate m + t (t < n - m) is speculative variate k + t; the state after the
     // chunk is the one after speculative variate k + n - m - 1, if it was recorded.
-    let recorded =
-        |last: usize| last >= spec.ends_from && last - spec.ends_from < spec.end_states.len();
+    let recorded = |last: usize| spec.end_states.holds(last);
     let Some(k) = found.filter(|&k| m < n && recorded(k + n - m - 1)) else {
         // No usable meeting point: finish the chunk serially from the truth.
         part[..m].copy_from_slice(&prefix);
@@ -272,8 +269,12 @@ fn stitch<D: Distribution<f64>>(
         part.copy_within(k..k + (n - m), m);
     }
     part[..m].copy_from_slice(&prefix);
-    (spec.end_states[last - spec.ends_from].clone(), true)
+    let end = spec.end_states.after(last, |rng| {
+        dist.sample(rng);
+    });
+    (end, true)
 }
 
+mod end_states;
 #[cfg(test)]
 mod tests;

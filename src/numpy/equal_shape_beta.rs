@@ -11,7 +11,7 @@
 //! speculative with its other pairing in the last third), then the last third the same way.
 
 use super::Gamma;
-use super::column::{Counting, MIN_CHUNK, WINDOW, walk_to_meeting};
+use super::column::{Counting, EndStates, MIN_CHUNK, WINDOW, walk_to_meeting};
 use rand::distr::Distribution;
 
 /// How the speculative thirds were joined (for tests).
@@ -96,10 +96,8 @@ struct PairedSpeculation {
     starts: Vec<u64>,
     /// Pairings past the chunk's length: `tails[p][i]` is pairing p's variate `len + i`.
     tails: [Vec<f64>; 2],
-    /// The generator after each of the last gammas: `end_states[j]` follows gamma
-    /// `ends_from + j`.
-    end_states: Vec<Counting>,
-    ends_from: usize,
+    /// The generator after each of the last gammas.
+    end_states: EndStates,
 }
 
 /// Draws gammas from `rng`; pairing 0 ((0, 1), (2, 3), ...) goes to `same`, pairing 1
@@ -119,17 +117,17 @@ fn speculate(
     // pairing, so the states after every gamma from 2 (len - WINDOW) on are kept.
     let ends_from = 2 * len.saturating_sub(WINDOW);
     let mut starts = Vec::with_capacity(2 * WINDOW);
-    let mut end_states = Vec::with_capacity(total - ends_from);
+    let mut end_states = EndStates::new(ends_from, total - ends_from);
     let mut tails = [Vec::with_capacity(WINDOW), Vec::with_capacity(WINDOW)];
     let mut prev = 0.0;
     for k in 0..total {
         if k < 2 * WINDOW {
             starts.push(rng.pos);
         }
-        let g = gamma.sample(&mut rng);
         if k >= ends_from {
-            end_states.push(rng.clone());
+            end_states.before(k, &rng);
         }
+        let g = gamma.sample(&mut rng);
         if k >= 1 {
             // Gammas k-1 and k make variate (k-1)/2 of pairing (k-1) % 2.
             let value = prev / (prev + g);
@@ -150,7 +148,6 @@ fn speculate(
         starts,
         tails,
         end_states,
-        ends_from,
     }
 }
 
@@ -169,10 +166,7 @@ fn stitch(
     let m = prefix.len();
     // True variate m + t is pairing k % 2's variate k / 2 + t, ending with gamma
     // k + 2 (n - m) - 1, whose following state must have been recorded.
-    let usable = |k: usize| {
-        let last = k + 2 * (n - m) - 1;
-        m < n && last >= spec.ends_from && last - spec.ends_from < spec.end_states.len()
-    };
+    let usable = |k: usize| m < n && spec.end_states.holds(k + 2 * (n - m) - 1);
     let Some(k) = found.filter(|&k| usable(k)) else {
         part[..m].copy_from_slice(&prefix);
         part[m..].iter_mut().for_each(|x| *x = beta(gamma, truth));
@@ -188,7 +182,9 @@ fn stitch(
     }
     part[m + inside..].copy_from_slice(&spec.tails[pairing][..need - inside]);
     part[..m].copy_from_slice(&prefix);
-    *truth = spec.end_states[k + 2 * need - 1 - spec.ends_from].clone();
+    *truth = spec.end_states.after(k + 2 * need - 1, |rng| {
+        gamma.sample(rng);
+    });
     Some(pairing)
 }
 
