@@ -348,6 +348,36 @@ fn broken() -> Vec<(&'static str, Vec<u8>, &'static str, Vec<&'static str>)> {
             vec!["line 3", "column \"b\"", "\"x4\" is not a number"],
         ),
         (
+            "blank-lines.csv",
+            "a,b\n1,2\n\n\n\n3,x4\n".into(),
+            w,
+            vec!["line 6,", "\"x4\" is not a number"],
+        ),
+        (
+            "blank-crlf.csv",
+            "a,b\r\n1,2\r\n\r\n\r\n3,x4\r\n".into(),
+            w,
+            vec!["line 5,", "\"x4\" is not a number"],
+        ),
+        (
+            "blank-header.csv",
+            "\n\na,b\n1,2\n3,x4\n".into(),
+            w,
+            vec!["line 5,", "\"x4\" is not a number"],
+        ),
+        (
+            "blank-short.csv",
+            "a,b\n1,2\n\n\n3\n".into(),
+            w,
+            vec!["line 5:", "1 fields but the header has 2"],
+        ),
+        (
+            "blank-dup.csv",
+            "\r\n\r\na,b,a\r\n1,2,3\r\n".into(),
+            w,
+            vec!["line 3,", "names this column twice"],
+        ),
+        (
             "empty-cell.csv",
             "a,b\n1,\n".into(),
             w,
@@ -455,6 +485,37 @@ fn every_broken_file_is_refused_with_its_place_and_nothing_written() {
         }
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "{name}: wrote nothing (no plot, no export)");
+    }
+}
+
+/// A bad row far into a file (past the first of the blocks the file is read in) is placed
+/// on its own line, with blank lines before the header and before the row, either line end.
+#[test]
+fn a_bad_row_past_blank_lines_and_blocks_is_placed_on_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = 1_000_000; // 4-5 MB: more than one block
+    for end in ["\n", "\r\n"] {
+        let text = format!(
+            "{end}{end}a,b{end}{}{end}{end}3,x4{end}",
+            format!("1,2{end}").repeat(rows)
+        );
+        std::fs::write(dir.path().join("far.csv"), text).unwrap();
+        let out = anomaly_lab(dir.path())
+            .args([
+                "run",
+                "--no-plot",
+                "--data",
+                "far.csv",
+                "--weights",
+                "a=1,b=1",
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        // Two blank lines, the header, the rows, two blank lines: the bad row's line.
+        let line = 2 + 1 + rows + 2 + 1;
+        assert!(err.contains(&format!("line {line}, ")), "{end:?}: {err}");
+        assert_eq!(out.status.code(), Some(1));
     }
 }
 

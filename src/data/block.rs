@@ -55,20 +55,49 @@ pub(super) fn csv_block<S>(
     let mut record = csv::ByteRecord::new();
     let mut values = vec![0.0; layout.numeric.len()];
     let mut rows = 0;
+    let mut lines = LineCount::default();
     loop {
         let more = csv.read_byte_record(&mut record).map_err(|e| {
-            let line = e.position().map(|p| p.line());
+            let line = e.position().map(|p| lines.at(bytes, p));
             source.error(line, None, e.to_string())
         })?;
         if !more {
-            let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+            let lines = memchr::memchr_iter(b'\n', bytes).count() as u64;
             return Ok((state, rows, lines));
         }
-        let line = record.position().map_or(1, |p| p.line());
+        let line = record.position().map_or(1, |p| lines.at(bytes, p));
         if let Some(label) = layout.row(source, &record, line, &mut values)? {
             each(&mut state, &values, label);
             rows += 1;
         }
+    }
+}
+
+/// The line a record starts on, counted in the block's bytes. The csv crate places a record
+/// after blank lines at the first of them, line and byte (BurntSushi/rust-csv#208), so the
+/// line ends there are skipped to reach the record itself. Records come in order, so the
+/// count goes on from the last.
+#[derive(Default)]
+struct LineCount {
+    /// Line ends counted so far, and the offset they were counted to.
+    ends: u64,
+    to: usize,
+}
+
+impl LineCount {
+    /// The line (from 1) on which the record at `position` starts.
+    fn at(&mut self, bytes: &[u8], position: &csv::Position) -> u64 {
+        let from = usize::try_from(position.byte()).map_or(bytes.len(), |b| b.min(bytes.len()));
+        let blank = bytes[from..]
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .count();
+        let byte = from + blank;
+        if byte > self.to {
+            self.ends += memchr::memchr_iter(b'\n', &bytes[self.to..byte]).count() as u64;
+            self.to = byte;
+        }
+        self.ends + 1
     }
 }
 

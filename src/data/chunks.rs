@@ -41,7 +41,7 @@ pub(super) fn par_rows<S: Send>(
     // The header: the first record, wherever it ends, so read until one line end is in.
     cutter.fill_to(BLOCK)?;
     cutter.read_to_cut()?;
-    let (layout, header_end) = source.layout(&cutter.pending, cols)?;
+    let (layout, header_end, first_line) = source.layout(&cutter.pending, cols)?;
     cutter.pending.drain(..header_end);
     // Each parser cuts its next block itself (the stream is read and hashed in order under
     // the lock), so no core waits on a reader and each reuses one buffer. Past 16 parsers
@@ -51,9 +51,9 @@ pub(super) fn par_rows<S: Send>(
     let (to_collector, results) = mpsc::channel::<(usize, BlockResult<S>)>();
     let layout = &layout;
     // Blocks count their own lines; the first problem in file order wins, so a read error
-    // (a corrupt gzip stream) is reported after the rows before it. Lines start at 2, after
-    // the header.
-    let (mut rows, mut line) = (0, 2u64);
+    // (a corrupt gzip stream) is reported after the rows before it. Lines start after the
+    // header's.
+    let (mut rows, mut line) = (0, first_line);
     let at = |mut e: DataError, line: u64| {
         e.line = e.line.map(|l| line + l - 1);
         e

@@ -6,7 +6,6 @@ use super::block::Layout;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
-use xxhash_rust::xxh3::Xxh3;
 
 /// Where a data file comes from: a path, or bytes compiled into the binary.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,22 +24,6 @@ pub struct Columns {
     pub numeric: Vec<String>,
     pub label: Option<String>,
 }
-
-/// Hashes what it reads.
-struct Hashing<R> {
-    inner: R,
-    hasher: Xxh3,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
-const BUFFER: usize = 1 << 18;
 
 impl Source {
     /// The name errors and the run's JSON use: the path as given.
@@ -75,9 +58,13 @@ impl Source {
         self.error(line, None, format!("{what}: {e}"))
     }
 
-    /// The header's columns and the byte where the first row starts, from the stream's
-    /// first bytes.
-    pub(super) fn layout(&self, head: &[u8], cols: &Columns) -> Result<(Layout, usize), DataError> {
+    /// The header's columns, the byte where the first row starts and that row's line, from
+    /// the stream's first bytes (blank lines may come before the header).
+    pub(super) fn layout(
+        &self,
+        head: &[u8],
+        cols: &Columns,
+    ) -> Result<(Layout, usize, u64), DataError> {
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -93,8 +80,27 @@ impl Source {
                 "is empty; expected a header row naming the columns, then one row per case".into(),
             ));
         }
-        let end = csv.position().byte() as usize;
-        Ok((self.layout_of(&record, cols)?, end.min(head.len())))
+        let line_of = |byte: usize| 1 + memchr::memchr_iter(b'\n', &head[..byte]).count() as u64;
+        let at =
+            |p: &csv::Position| usize::try_from(p.byte()).map_or(head.len(), |b| b.min(head.len()));
+        // The header's own line, past any blank lines the csv crate placed it at.
+        let start = record.position().map_or(0, at);
+        let start = start
+            + head[start..]
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+        let header_line = line_of(start);
+        // After a "\r\n" the csv crate stops between the two bytes; the row starts after both.
+        let mut end = at(&csv.position());
+        if head.get(end) == Some(&b'\n') && end > 0 && head[end - 1] == b'\r' {
+            end += 1;
+        }
+        let layout = self.layout_of(&record, cols).map_err(|mut e| {
+            e.line = e.line.map(|_| header_line);
+            e
+        })?;
+        Ok((layout, end, line_of(end)))
     }
 
     /// Where the needed columns are, from the header record.
@@ -149,52 +155,26 @@ impl Source {
     }
 
     /// Calls `each(values, label)` for every row, values in `cols.numeric` order. Returns the
-    /// row count and the xxh3-128 hash of the decompressed bytes.
+    /// row count and the xxh3-128 hash of the decompressed bytes. The rows are parsed a block
+    /// at a time on every core (as the scoring pass does) and handed over in file order.
     pub fn for_each_row(
         &self,
         cols: &Columns,
         each: &mut dyn FnMut(&[f64], Option<bool>),
     ) -> Result<(usize, String), DataError> {
-        let mut hashing = Hashing {
-            inner: self.open()?,
-            hasher: Xxh3::new(),
+        let width = cols.numeric.len();
+        type Block = (Vec<f64>, Vec<Option<bool>>);
+        let make = || (Vec::new(), Vec::new());
+        let add = |(values, labels): &mut Block, row: &[f64], label: Option<bool>| {
+            values.extend_from_slice(row);
+            labels.push(label);
         };
-        let mut csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(BUFFER)
-            .from_reader(&mut hashing);
-        let mut record = csv::ByteRecord::new();
-        let read = |csv: &mut csv::Reader<_>, record: &mut csv::ByteRecord| {
-            csv.read_byte_record(record).map_err(|e| match e.kind() {
-                csv::ErrorKind::Io(io) => self.read_error(io, e.position().map(|p| p.line())),
-                _ => self.error(e.position().map(|p| p.line()), None, e.to_string()),
-            })
-        };
-        if !read(&mut csv, &mut record)? {
-            return Err(self.error(
-                None,
-                None,
-                "is empty; expected a header row naming the columns, then one row per case".into(),
-            ));
-        }
-        let layout = self.layout_of(&record, cols)?;
-        let mut values = vec![0.0; layout.numeric.len()];
-        let mut rows = 0usize;
-        while read(&mut csv, &mut record)? {
-            let line = record.position().map_or(0, |p| p.line());
-            if let Some(label) = layout.row(self, &record, line, &mut values)? {
-                each(&values, label);
-                rows += 1;
+        let mut take = |(values, labels): Block| {
+            for (i, label) in labels.into_iter().enumerate() {
+                each(&values[i * width..(i + 1) * width], label);
             }
-        }
-        if rows == 0 {
-            return Err(self.error(None, None, "has a header but no rows".into()));
-        }
-        drop(csv);
-        // Whatever the CSV reader left unread (nothing, normally) still counts in the hash.
-        std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| self.read_error(&e, None))?;
-        Ok((rows, format!("{:032x}", hashing.hasher.digest128())))
+        };
+        super::chunks::par_rows(self, cols, &make, &add, &|_| {}, &mut take)
     }
 
     fn is_gzip(&self) -> bool {
