@@ -92,7 +92,7 @@ impl Source {
                 .count();
         let header_line = line_of(start);
         // After a "\r\n" the csv crate stops between the two bytes; the row starts after both.
-        let mut end = at(&csv.position());
+        let mut end = at(csv.position());
         if head.get(end) == Some(&b'\n') && end > 0 && head[end - 1] == b'\r' {
             end += 1;
         }
