@@ -345,6 +345,36 @@ fn a_reflection_is_never_overwritten_without_force() {
         .code(2);
 }
 
+/// `--force` replaces a reflection, never one of the files being compared, however the
+/// path is spelt (another spelling, a link).
+#[test]
+fn force_never_turns_a_run_being_compared_into_the_reflection() {
+    let dir = pair();
+    let after = std::fs::read(dir.path().join("after.json")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("before.json", dir.path().join("link.json")).unwrap();
+    for (target, names) in [
+        ("./after.json", "the run after the change"),
+        ("before.json", "the run before the change"),
+        #[cfg(unix)]
+        ("link.json", "the run before the change"),
+    ] {
+        bin(dir.path())
+            .args(["compare", "before.json", "after.json", "--force"])
+            .args(["--reflection", target])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(names).and(predicate::str::contains("--reflection")));
+    }
+    assert_eq!(std::fs::read(dir.path().join("after.json")).unwrap(), after);
+    assert!(
+        std::fs::read_to_string(dir.path().join("before.json"))
+            .unwrap()
+            .contains("\"summary\"")
+    );
+}
+
 #[test]
 fn large_runs_encode_their_priority_set_and_still_compare() {
     use anomaly_lab::lab::Lab;

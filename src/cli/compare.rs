@@ -98,7 +98,13 @@ pub(super) fn execute(args: &CompareArgs) -> Result<()> {
         .map(|p| Output::new("--plot", p, Replace::Png));
     let outputs: Vec<&Output> = reflection_output.iter().chain(&plot_output).collect();
     output::distinct(&outputs)?;
+    let mut inputs = vec![
+        ("the run before the change", args.before.as_path()),
+        ("the run after the change", args.after.as_path()),
+    ];
+    inputs.extend(args.lab.as_deref().map(|lab| ("the lab file", lab)));
     for output in outputs {
+        output::not_an_input(output, &inputs)?;
         output.check()?;
     }
     // A lab file given is one to use: a broken one is an error, not a note.

@@ -130,6 +130,45 @@ pub(super) fn distinct(outputs: &[&Output]) -> Result<(), crate::error::UsageErr
     Ok(())
 }
 
+/// Refuses an output that is one of the command's input files (`inputs`: what each is, and
+/// its path): with `--force` it would be replaced by what was read from it.
+pub(super) fn not_an_input(
+    output: &Output,
+    inputs: &[(&str, &Path)],
+) -> Result<(), crate::error::UsageError> {
+    match inputs
+        .iter()
+        .find(|(_, input)| same_file(&output.path, input))
+    {
+        Some((what, input)) => Err(crate::error::UsageError::new(
+            output.flag,
+            format!(
+                "{} is {what} ({}); give the output its own path",
+                output.path.display(),
+                input.display()
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Whether two paths name one existing file (through links, or spelt differently).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        x.dev() == y.dev() && x.ino() == y.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (x, y);
+        std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok()
+    }
+}
+
 /// A picture's default file name: `<lab id>-<kind>.png` for the lab as written, and with
 /// what the run changed in the name otherwise (`module2-quantile-0.9-plot.png`), so a
 /// rerun with a change never replaces the baseline's picture.
