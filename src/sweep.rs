@@ -153,7 +153,17 @@ pub(crate) fn parse_list(
         }
         Ok(v)
     };
-    let decimals = |t: &str| t.trim().split_once('.').map_or(0, |(_, d)| d.len());
+    // The decimals a number is written with: 0.25 has 2, 1.25e-5 has 7, 1.7e308 none.
+    let decimals = |t: &str| -> i64 {
+        let t = t.trim().to_ascii_lowercase();
+        let (mantissa, exponent) = t
+            .split_once('e')
+            .map_or((t.as_str(), 0), |(m, e)| (m, e.parse::<i64>().unwrap_or(0)));
+        let fraction = mantissa.split_once('.').map_or(0, |(_, d)| d.len());
+        (i64::try_from(fraction).unwrap_or(i64::MAX))
+            .saturating_sub(exponent)
+            .max(0)
+    };
     let values = if let Some((start, rest)) = s.split_once(':') {
         let (stop, step) = rest
             .split_once(':')
@@ -171,8 +181,14 @@ pub(crate) fn parse_list(
         if b < a {
             return Err(format!("stop {b} is below start {a}"));
         }
-        // In floating point first: a tiny step or a range past f64::MAX must not wrap.
-        let count = ((b - a) / h + 1e-9).floor() + 1.0;
+        // In floating point first: a tiny step must not wrap. A range wider than f64::MAX
+        // (stop - start overflows) is measured in steps from each end instead.
+        let steps = if (b - a).is_finite() {
+            (b - a) / h
+        } else {
+            b / h - a / h
+        };
+        let count = (steps + 1e-9).floor() + 1.0;
         if count.is_nan() || count > 100_000.0 {
             let many = if count.is_finite() {
                 crate::readable::number(count)
@@ -182,11 +198,22 @@ pub(crate) fn parse_list(
             return Err(format!("{many} {what}s is too many; at most 100,000"));
         }
         let count = count as u64;
-        let places = decimals(start).max(decimals(step)).min(15);
+        let places = decimals(start).max(decimals(step));
+        let wide = !(b - a).is_finite();
         (0..count)
             .map(|i| {
-                let v = a + h * i as f64;
-                format!("{v:.places$}").parse::<f64>().unwrap_or(v)
+                // Halved where the range is wider than the largest double: h * i may be too.
+                let v = if wide {
+                    (a / 2.0 + h / 2.0 * i as f64) * 2.0
+                } else {
+                    a + h * i as f64
+                };
+                match usize::try_from(places) {
+                    Ok(places) if places <= 15 => {
+                        format!("{v:.places$}").parse::<f64>().unwrap_or(v)
+                    }
+                    _ => round_significant(v, places),
+                }
             })
             .collect()
     } else {
@@ -198,6 +225,24 @@ pub(crate) fn parse_list(
     Ok(values)
 }
 
+/// `v` rounded to `places` decimals (more than 15) as significant digits: the fixed form
+/// would need more digits than a double holds. Unchanged where that is more than 17.
+fn round_significant(v: f64, places: i64) -> f64 {
+    let shown = format!("{v:e}");
+    let Some(exponent) = shown
+        .split_once('e')
+        .and_then(|(_, e)| e.parse::<i64>().ok())
+    else {
+        return v;
+    };
+    match usize::try_from(places.saturating_add(exponent)) {
+        Ok(digits) if digits <= 17 => format!("{v:.digits$e}").parse().unwrap_or(v),
+        Ok(_) => v,
+        // Below the last decimal written: nothing but rounding noise.
+        Err(_) => 0.0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,12 +251,39 @@ mod tests {
     fn ranges_too_fine_or_too_wide_are_too_many() {
         for (range, bounds) in [
             ("0:1:1e-300", Some((0.0, 1.0))),
-            ("-1.7e308:1.7e308:1e308", None),
+            ("-1.7e308:1.7e308:1e300", None),
             ("0:1:0.000001", Some((0.0, 1.0))),
         ] {
             let err = parse_list(range, "quantile", bounds).unwrap_err();
             assert!(err.contains("too many"), "{range}: {err}");
         }
+    }
+
+    /// A range wider than the largest double (stop - start overflows) is counted in steps,
+    /// not refused as endless.
+    #[test]
+    fn ranges_past_the_largest_double_are_counted() {
+        let ts = parse_list("-1.7e308:1.7e308:1e308", "threshold", None).unwrap();
+        // Steps of 1e308 from -1.7e308, as the arithmetic rounds them.
+        let expected = [-1.7e308, -0.7e308, 0.3e308, 1.3e308];
+        assert_eq!(ts.len(), expected.len());
+        for (t, e) in ts.iter().zip(expected) {
+            assert!((t - e).abs() <= e.abs() * 1e-15, "{t} against {e}");
+        }
+        let ts = parse_list("-1e308:1e308:1e306", "threshold", None).unwrap();
+        assert_eq!((ts.len(), ts[0], ts[200]), (201, -1e308, 1e308));
+    }
+
+    /// Numbers in exponent notation are rounded to the decimals they stand for, and tiny
+    /// ones (past a double's 15 decimals) are not rounded away.
+    #[test]
+    fn ranges_in_exponent_notation_keep_their_values() {
+        let ts = parse_list("1.25e-5:1.5e-5:1e-6", "threshold", None).unwrap();
+        assert_eq!(ts, [0.0000125, 0.0000135, 0.0000145]);
+        let ts = parse_list("1e-20:3e-20:1e-20", "threshold", None).unwrap();
+        assert_eq!(ts, [1e-20, 2e-20, 3e-20]);
+        let qs = parse_list("5E-1:7e-1:1E-1", "quantile", Some((0.0, 1.0))).unwrap();
+        assert_eq!(qs, [0.5, 0.6, 0.7]);
     }
 
     #[test]
