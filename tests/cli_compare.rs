@@ -375,6 +375,62 @@ fn force_never_turns_a_run_being_compared_into_the_reflection() {
     );
 }
 
+/// A data file edited after its runs is named as changed (by `reflect check` and `compare
+/// --plot`), not taken for a student's wrong facts.
+#[test]
+fn a_data_file_changed_since_its_runs_is_named_not_blamed_on_the_reflection() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("d.csv"),
+        "a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,1,1\n9,9,0\n",
+    )
+    .unwrap();
+    let data = ["--data", "d.csv", "--label", "y"];
+    run_to(
+        d,
+        "before.json",
+        &[&data[..], &["--weights", "a=1"]].concat(),
+    );
+    run_to(
+        d,
+        "after.json",
+        &[&data[..], &["--weights", "a=1,b=1"]].concat(),
+    );
+    let compare = ["compare", "before.json", "after.json"];
+    bin(d)
+        .args(compare)
+        .args(["--reflection", "r.json"])
+        .assert()
+        .success();
+    let check = || {
+        bin(d)
+            .args(["reflect", "check", "r.json"])
+            .output()
+            .unwrap()
+    };
+    let before = String::from_utf8(check().stdout).unwrap();
+    assert!(
+        before.contains("facts the tool filled in match"),
+        "{before}"
+    );
+    std::fs::write(
+        d.join("d.csv"),
+        "a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,1,1\n9,19,0\n",
+    )
+    .unwrap();
+    let after = String::from_utf8(check().stdout).unwrap();
+    assert!(after.contains("d.csv has changed since the run"), "{after}");
+    assert!(!after.contains("does not match"), "{after}");
+    bin(d)
+        .args(compare)
+        .args(["--plot", "moved.png"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("d.csv has changed since the run"));
+    assert!(!d.join("moved.png").exists());
+}
+
 #[test]
 fn large_runs_encode_their_priority_set_and_still_compare() {
     use anomaly_lab::lab::Lab;

@@ -2,12 +2,12 @@
 //! priority set ringed. The run is recomputed from its recorded parameters (and checked
 //! against its own summary), since a run's JSON holds no scores.
 
-use super::recompute::{gives_back, rebuild};
+use super::recompute::{gives_back, rebuild, same_data};
 use super::run::compute;
 use crate::compare::Comparison;
 use crate::plot::{self, PlotInput, PriorityMoves};
 use crate::report::RunReport;
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use std::path::Path;
 
 /// The PNG of the after-run with the moved cases ringed.
@@ -27,12 +27,11 @@ pub(super) fn picture(
     resolved.cfg.top_k = 0;
     let computed = compute(resolved, true, false)?;
     let out = &computed.out;
-    if !gives_back(out, after)
-        || computed.data.as_ref().map(|d| &d.hash) != after.params.data.as_ref().map(|d| &d.hash)
-    {
+    same_data(&after.params, computed.data.as_ref()).context("--plot")?;
+    if !gives_back(out, after) {
         bail!(
             "--plot: recomputing the after run did not give its numbers back (another tool \
-             version, another lab file or a changed data file?)"
+             version, or another lab file?)"
         );
     }
     let Some(x) = &out.plot_x else {

@@ -6,7 +6,7 @@ use super::resolve::{Resolved, load_lab};
 use super::run::compute;
 use crate::data::{self, Source};
 use crate::lab::{self, DataSpec, Labels};
-use crate::report::{Params, RunReport};
+use crate::report::{DataParams, Params, RunReport};
 use crate::run::{Cut, RunConfig};
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
@@ -140,7 +140,37 @@ pub(super) fn recompute_pair(
 /// The run the parameters describe, computed again (without its plot).
 pub(super) fn recompute(p: &Params, lab_file: Option<&Path>, flag: &str) -> Result<RunReport> {
     let computed = compute(rebuild(p, lab_file, flag)?, false, false)?;
+    same_data(p, computed.data.as_ref())?;
     let mut report = RunReport::new(&computed.cfg, &computed.out, None);
     report.params.data = computed.data;
     Ok(report)
+}
+
+/// A run's data file holds other rows than the run scored (edited or replaced since).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{file} has changed since the run: it now holds {rows_now} rows hashing to {hash_now}, \
+     where the run scored {rows_then} rows hashing to {hash_then}"
+)]
+pub(super) struct DataChanged {
+    file: String,
+    rows_now: usize,
+    hash_now: String,
+    rows_then: usize,
+    hash_then: String,
+}
+
+/// Refuses a run recomputed from a data file whose rows are not the ones it scored: its
+/// numbers would not be the run's.
+pub(super) fn same_data(p: &Params, now: Option<&DataParams>) -> Result<(), DataChanged> {
+    match (&p.data, now) {
+        (Some(then), Some(now)) if then.hash != now.hash => Err(DataChanged {
+            file: now.file.clone(),
+            rows_now: now.rows,
+            hash_now: now.hash.clone(),
+            rows_then: then.rows,
+            hash_then: then.hash.clone(),
+        }),
+        _ => Ok(()),
+    }
 }

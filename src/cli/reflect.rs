@@ -4,7 +4,7 @@
 
 use super::compare::read_json;
 use super::parse;
-use super::recompute::{recompute_pair, recorded_pair};
+use super::recompute::{DataChanged, recompute_pair, recorded_pair};
 use crate::exit::Exit;
 use crate::reflection::{self, Audit};
 use crate::{compare, filesystem, lab};
@@ -79,6 +79,11 @@ pub(super) fn check_facts(doc: &Value, lab_file: Option<&Path>) -> Facts {
     let data_run = pair.0.data.is_some() || pair.1.data.is_some();
     let (before, after) = match recompute_pair(&pair, lab_file) {
         Ok(runs) => runs,
+        // The file's rows differ from those the runs scored: the facts cannot be checked,
+        // and the student is not to blame.
+        Err(e) if e.downcast_ref::<DataChanged>().is_some() => {
+            return Facts::NotChecked(e.to_string());
+        }
         // A data file named in a hand-in is read, never quoted: the reason stays general.
         Err(_) if data_run => {
             return Facts::NotChecked(
