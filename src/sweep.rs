@@ -183,11 +183,8 @@ pub(crate) fn parse_list(
         }
         // In floating point first: a tiny step must not wrap. A range wider than f64::MAX
         // (stop - start overflows) is measured in steps from each end instead.
-        let steps = if (b - a).is_finite() {
-            (b - a) / h
-        } else {
-            b / h - a / h
-        };
+        let wide = !(b - a).is_finite();
+        let steps = if wide { b / h - a / h } else { (b - a) / h };
         let count = (steps + 1e-9).floor() + 1.0;
         if count.is_nan() || count > 100_000.0 {
             let many = if count.is_finite() {
@@ -199,7 +196,6 @@ pub(crate) fn parse_list(
         }
         let count = count as u64;
         let places = decimals(start).max(decimals(step));
-        let wide = !(b - a).is_finite();
         (0..count)
             .map(|i| {
                 // Halved where the range is wider than the largest double: h * i may be too.

@@ -58,14 +58,13 @@ pub(super) fn csv_block<S>(
     let mut lines = LineCount::default();
     loop {
         let more = csv.read_byte_record(&mut record).map_err(|e| {
-            let line = e.position().map(|p| lines.at(bytes, p));
+            let line = e.position().map(|p| lines.of_record(bytes, p));
             source.error(line, None, e.to_string())
         })?;
         if !more {
-            let lines = memchr::memchr_iter(b'\n', bytes).count() as u64;
-            return Ok((state, rows, lines));
+            return Ok((state, rows, lines.ends_before(bytes, bytes.len())));
         }
-        let line = record.position().map_or(1, |p| lines.at(bytes, p));
+        let line = record.position().map_or(1, |p| lines.of_record(bytes, p));
         if let Some(label) = layout.row(source, &record, line, &mut values)? {
             each(&mut state, &values, label);
             rows += 1;
@@ -73,12 +72,13 @@ pub(super) fn csv_block<S>(
     }
 }
 
-/// The line a record starts on, counted in the block's bytes. The csv crate places a record
-/// after blank lines at the first of them, line and byte (BurntSushi/rust-csv#208), so the
-/// line ends there are skipped to reach the record itself. Records come in order, so the
-/// count goes on from the last.
+/// Line numbers counted in a stretch of bytes (a block, or the stream's first bytes). The
+/// csv crate places a record after blank lines at the first of them, line and byte
+/// (BurntSushi/rust-csv#208), and stops between the two bytes of a "\r\n", so the line ends
+/// there are skipped to reach the record itself. Offsets come in order, so the count goes on
+/// from the last.
 #[derive(Default)]
-struct LineCount {
+pub(super) struct LineCount {
     /// Line ends counted so far, and the offset they were counted to.
     ends: u64,
     to: usize,
@@ -86,19 +86,28 @@ struct LineCount {
 
 impl LineCount {
     /// The line (from 1) on which the record at `position` starts.
-    fn at(&mut self, bytes: &[u8], position: &csv::Position) -> u64 {
-        let from = usize::try_from(position.byte()).map_or(bytes.len(), |b| b.min(bytes.len()));
+    pub(super) fn of_record(&mut self, bytes: &[u8], position: &csv::Position) -> u64 {
+        let from = offset(bytes, position);
         let blank = bytes[from..]
             .iter()
             .take_while(|&&b| b == b'\n' || b == b'\r')
             .count();
-        let byte = from + blank;
+        self.ends_before(bytes, from + blank) + 1
+    }
+
+    /// How many line ends come before `byte`.
+    pub(super) fn ends_before(&mut self, bytes: &[u8], byte: usize) -> u64 {
         if byte > self.to {
             self.ends += memchr::memchr_iter(b'\n', &bytes[self.to..byte]).count() as u64;
             self.to = byte;
         }
-        self.ends + 1
+        self.ends
     }
+}
+
+/// A csv position as an offset into the `bytes` it was read from.
+pub(super) fn offset(bytes: &[u8], position: &csv::Position) -> usize {
+    usize::try_from(position.byte()).map_or(bytes.len(), |b| b.min(bytes.len()))
 }
 
 impl Layout {

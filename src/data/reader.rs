@@ -2,7 +2,7 @@
 //! hash (xxh3-128) of the (decompressed) bytes, with every error located by file, line and column.
 
 use super::DataError;
-use super::block::Layout;
+use super::block::{Layout, LineCount, offset};
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -80,19 +80,10 @@ impl Source {
                 "is empty; expected a header row naming the columns, then one row per case".into(),
             ));
         }
-        let line_of = |byte: usize| 1 + memchr::memchr_iter(b'\n', &head[..byte]).count() as u64;
-        let at =
-            |p: &csv::Position| usize::try_from(p.byte()).map_or(head.len(), |b| b.min(head.len()));
-        // The header's own line, past any blank lines the csv crate placed it at.
-        let start = record.position().map_or(0, at);
-        let start = start
-            + head[start..]
-                .iter()
-                .take_while(|&&b| b == b'\n' || b == b'\r')
-                .count();
-        let header_line = line_of(start);
+        let mut lines = LineCount::default();
+        let header_line = record.position().map_or(1, |p| lines.of_record(head, p));
         // After a "\r\n" the csv crate stops between the two bytes; the row starts after both.
-        let mut end = at(csv.position());
+        let mut end = offset(head, csv.position());
         if head.get(end) == Some(&b'\n') && end > 0 && head[end - 1] == b'\r' {
             end += 1;
         }
@@ -100,7 +91,7 @@ impl Source {
             e.line = e.line.map(|_| header_line);
             e
         })?;
-        Ok((layout, end, line_of(end)))
+        Ok((layout, end, lines.ends_before(head, end) + 1))
     }
 
     /// Where the needed columns are, from the header record.
