@@ -3,14 +3,19 @@
 
 use super::raster::Canvas;
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use std::sync::LazyLock;
 
 /// DejaVu Sans, matplotlib's default face (licence: assets/fonts/LICENSE-DejaVu.txt).
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 /// ab_glyph scales by ascent-to-descent height; DejaVu Sans's is 2384/2048 of its em.
 const PX_PER_EM: f32 = 2384.0 / 2048.0;
 
-fn font() -> FontRef<'static> {
-    FontRef::try_from_slice(FONT).expect("the embedded font parses (checked by the plot tests)")
+/// The parsed face, once per process: parsing its tables costs more than drawing a label.
+fn font() -> &'static FontRef<'static> {
+    static PARSED: LazyLock<FontRef<'static>> = LazyLock::new(|| {
+        FontRef::try_from_slice(FONT).expect("the embedded font parses (checked by the plot tests)")
+    });
+    &PARSED
 }
 
 /// Where the anchor point sits along the text.
