@@ -47,15 +47,17 @@ impl Fitted {
         };
         if spread > 0.0 && spread.is_finite() {
             Ok(fitted)
+        } else if !spread.is_finite() {
+            Err(format!(
+                "its values overflow ({} is {spread}): its distribution's parameters put \
+                 values past 1.8e308, the largest double; use smaller parameters",
+                spread_name(&fitted)
+            ))
         } else {
             Err(format!(
                 "it has no usable spread in this population ({} is {spread}), so it cannot be \
                  scaled; use scale = \"none\", more cases or a distribution that varies",
-                if matches!(fitted, Fitted::Zscore { .. }) {
-                    "its standard deviation"
-                } else {
-                    "max - min"
-                }
+                spread_name(&fitted)
             ))
         }
     }
@@ -78,6 +80,15 @@ impl Fitted {
     }
 }
 
+/// What a fitted scale divides by, as a message names it.
+fn spread_name(fitted: &Fitted) -> &'static str {
+    if matches!(fitted, Fitted::Zscore { .. }) {
+        "its standard deviation"
+    } else {
+        "max - min"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +108,9 @@ mod tests {
         let err = Fitted::fit(Scale::Zscore, &[3.0, 3.0]).unwrap_err();
         assert!(err.contains("no usable spread"), "{err}");
         assert!(Fitted::fit(Scale::Minmax, &[1.0]).is_err());
+        let err = Fitted::fit(Scale::Zscore, &[1.0, f64::INFINITY]).unwrap_err();
+        assert!(err.contains("overflow"), "{err}");
+        let err = Fitted::fit(Scale::Minmax, &[-1e308, 1e308]).unwrap_err();
+        assert!(err.contains("overflow"), "{err}");
     }
 }

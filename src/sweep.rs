@@ -176,10 +176,17 @@ pub(crate) fn parse_list(
                 .map_err(|_| format!("step {step:?} is not a number"))?,
         );
         if !(h > 0.0 && h.is_finite()) {
-            return Err(format!("the step must be greater than 0, got {step}"));
+            return Err(format!(
+                "the step must be greater than 0, got {}",
+                step.trim()
+            ));
         }
         if b < a {
-            return Err(format!("stop {b} is below start {a}"));
+            return Err(format!(
+                "stop {} is below start {}",
+                crate::readable::number(b),
+                crate::readable::number(a)
+            ));
         }
         // In floating point first: a tiny step must not wrap. A range wider than f64::MAX
         // (stop - start overflows) is measured in steps from each end instead.

@@ -253,7 +253,7 @@ const CASES: &[(&[&str], i32, &str)] = &[
     (
         &["run", "--lab", "lab-nofeatures.toml"],
         1,
-        "missing field `features`",
+        "lab-nofeatures.toml:1:1: features: missing",
     ),
     (
         &["run", "--lab", "lab-zero.toml"],
@@ -269,7 +269,7 @@ const CASES: &[(&[&str], i32, &str)] = &[
     (
         &["run", "--lab", "lab-kind.toml"],
         1,
-        "unknown variant `betta`",
+        "\"betta\" is not a distribution (beta, uniform",
     ),
     (
         &["run", "--lab", "lab-weight.toml"],
@@ -279,7 +279,7 @@ const CASES: &[(&[&str], i32, &str)] = &[
     (
         &["run", "--lab", "lab-typo.toml"],
         1,
-        "unknown field `wieght`",
+        "lab-typo.toml:50:1: features[3].wieght: unknown key (did you mean weight?)",
     ),
     (&["run", "--lab", "lab-plotx.toml"], 1, "plot.x"),
     (&["run", "--lab", "lab-n.toml"], 1, "field `n`"),

@@ -15,6 +15,7 @@ mod parity_large;
 mod parsers;
 mod plot;
 mod promises;
+mod second_looks;
 mod statistics;
 mod threads;
 mod workflow;

@@ -272,6 +272,11 @@ fn reflect_check_verifies_the_facts_and_checks_a_folder() {
     let blank = good.replace("\"interpretation\": \"a\"", "\"interpretation\": \" \"");
     std::fs::write(d.join("hand-ins/blank.json"), &blank).unwrap();
     std::fs::write(d.join("hand-ins/broken.json"), "{").unwrap();
+    // One folder a student is found too; a hidden folder (.git) is not.
+    std::fs::create_dir_all(d.join("hand-ins/dan")).unwrap();
+    std::fs::write(d.join("hand-ins/dan/reflection.json"), &good).unwrap();
+    std::fs::create_dir_all(d.join("hand-ins/.git")).unwrap();
+    std::fs::write(d.join("hand-ins/.git/x.json"), "{").unwrap();
     let out = run(d, &["reflect", "check", "hand-ins/wrong.json"], &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -285,6 +290,11 @@ fn reflect_check_verifies_the_facts_and_checks_a_folder() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "file,complete,unfilled,facts");
     assert!(lines.contains(&"hand-ins/good.json,yes,,verified"), "{csv}");
+    assert!(
+        lines.contains(&"hand-ins/dan/reflection.json,yes,,verified"),
+        "{csv}"
+    );
+    assert!(!csv.contains(".git"), "{csv}");
     assert!(
         lines.contains(&"hand-ins/wrong.json,yes,,wrong: metric_before"),
         "{csv}"

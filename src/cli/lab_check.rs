@@ -41,7 +41,7 @@ const FEATURE: [&str; 5] = ["name", "weight", "scale", "distribution", "threat"]
 
 struct Finder<'t> {
     text: &'t str,
-    found: Vec<((usize, usize), String)>,
+    found: Vec<Located>,
 }
 
 /// What a key's value must be.
@@ -93,10 +93,21 @@ impl Finder<'_> {
             let v = value.get_ref();
             let wrong = match kind {
                 Kind::Text => (!v.is_str()).then_some("text in quotes"),
-                Kind::Count => {
-                    let ok = v.as_integer().is_some_and(|i| !i.as_str().starts_with('-'));
-                    (!ok).then_some("a whole number, 0 or more")
-                }
+                Kind::Count => match v.as_integer() {
+                    Some(i) if i.as_str().starts_with('-') => Some("a whole number, 0 or more"),
+                    // Decimal digits past u64 (hex, octal and binary forms are short).
+                    Some(i)
+                        if i.radix() == 10
+                            && i.as_str().replace('_', "").parse::<u64>().is_err() =>
+                    {
+                        Some(
+                            "a whole number up to 18446744073709551615 (2^64-1), the largest \
+                             a lab file takes; the --seed flag takes seeds up to 2^128-1",
+                        )
+                    }
+                    Some(_) => None,
+                    None => Some("a whole number, 0 or more"),
+                },
                 Kind::Number => (!(v.is_integer() || v.is_float())).then_some("a number"),
                 Kind::Flag => (!v.is_bool()).then_some("true or false"),
                 Kind::Texts => {
@@ -191,15 +202,67 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit> {
         None => crate::filesystem::read_limited(&args.file, crate::filesystem::LAB_FILE_LIMIT)
             .with_context(|| format!("cannot read lab file {name}"))?,
     };
-    let root = match DeTable::parse(&text) {
-        Ok(root) => root,
+    let mut found = match shape_problems(&text) {
+        Ok(found) => found,
         Err(e) => {
             crate::filesystem::print_stdout(&format!("{name}: not valid TOML: {e}"))?;
             return Ok(Exit::Failure);
         }
     };
+    if found.is_empty() {
+        // The keys are right: now the values' types, then every rule a run relies on.
+        match Lab::from_toml_unchecked(&text) {
+            Err(e) => {
+                crate::filesystem::print_stdout(&format!("{name}: {e}\n"))?;
+                return Ok(Exit::Failure);
+            }
+            Ok(lab) => {
+                if builtin.is_none()
+                    && let Some(spoof) = super::resolve::borrowed_id(&lab, &text)
+                {
+                    found.push((crate::lab::locate(&text, "id").unwrap_or((1, 1)), spoof));
+                }
+                for problem in lab.located_problems(&text) {
+                    if let LabError::Invalid { field, problem, at } = problem {
+                        found.push((at.unwrap_or((1, 1)), format!("{field}: {problem}")));
+                    }
+                }
+                if found.is_empty()
+                    && let Some(problem) = data_problem(&lab, args, builtin.is_some())
+                {
+                    let at = crate::lab::locate(&text, "data.file").unwrap_or((1, 1));
+                    found.push((at, problem));
+                }
+                if found.is_empty() {
+                    crate::filesystem::print_stdout(&format!("{name}: {}\n", summary(&lab)))?;
+                    return Ok(Exit::Success);
+                }
+            }
+        }
+    }
+    found.sort_by_key(|(at, _)| *at);
+    let mut out: String = found
+        .iter()
+        .map(|((line, column), message)| format!("{name}:{line}:{column}: {message}\n"))
+        .collect();
+    let n = found.len();
+    out.push_str(&format!(
+        "{name}: {n} problem{}\n",
+        if n == 1 { "" } else { "s" }
+    ));
+    crate::filesystem::print_stdout(&out)?;
+    Ok(Exit::Failure)
+}
+
+/// A problem at a line and column (both from 1).
+pub(super) type Located = ((usize, usize), String);
+
+/// Unknown, missing and mistyped keys, each with its line and column, or why `text` is not
+/// TOML at all. (The rules a run relies on are checked once these pass.)
+pub(super) fn shape_problems(text: &str) -> Result<Vec<Located>, String> {
+    let root = DeTable::parse(text).map_err(|e| e.to_string())?;
     let mut finder = Finder {
-        text: &text,
+        text,
         found: Vec::new(),
     };
     let top = root.get_ref();
@@ -233,43 +296,28 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit> {
         }
     }
     let mut found = finder.found;
-    if found.is_empty() {
-        // The keys are right: now the values' types, then every rule a run relies on.
-        match Lab::from_toml_unchecked(&text) {
-            Err(e) => {
-                crate::filesystem::print_stdout(&format!("{name}: {e}\n"))?;
-                return Ok(Exit::Failure);
-            }
-            Ok(lab) => {
-                if builtin.is_none()
-                    && let Some(spoof) = super::resolve::borrowed_id(&lab, &text)
-                {
-                    found.push((crate::lab::locate(&text, "id").unwrap_or((1, 1)), spoof));
-                }
-                for problem in lab.located_problems(&text) {
-                    if let LabError::Invalid { field, problem, at } = problem {
-                        found.push((at.unwrap_or((1, 1)), format!("{field}: {problem}")));
-                    }
-                }
-                if found.is_empty() {
-                    crate::filesystem::print_stdout(&format!("{name}: {}\n", summary(&lab)))?;
-                    return Ok(Exit::Success);
-                }
-            }
-        }
-    }
     found.sort_by_key(|(at, _)| *at);
-    let mut out: String = found
-        .iter()
-        .map(|((line, column), message)| format!("{name}:{line}:{column}: {message}\n"))
-        .collect();
-    let n = found.len();
-    out.push_str(&format!(
-        "{name}: {n} problem{}\n",
-        if n == 1 { "" } else { "s" }
-    ));
-    crate::filesystem::print_stdout(&out)?;
-    Ok(Exit::Failure)
+    Ok(found)
+}
+
+/// For a data lab, whether its file (found beside the lab file, as a run finds it) can be
+/// read and has the columns the lab scores: the header only, no rows.
+fn data_problem(lab: &Lab, args: &CheckArgs, builtin: bool) -> Option<String> {
+    let spec = lab.data.as_ref()?;
+    let source = match crate::lab::built_in_data(&spec.file).filter(|_| builtin) {
+        Some(bytes) => crate::data::Source::Bytes {
+            name: spec.file.clone(),
+            bytes: bytes.into(),
+        },
+        None => {
+            let dir = args.file.parent().unwrap_or(std::path::Path::new(""));
+            crate::data::Source::File(dir.join(&spec.file))
+        }
+    };
+    let plan = crate::data::Plan::of_lab(lab, false);
+    crate::data::check_header(&source, &plan)
+        .err()
+        .map(|e| format!("data.file: {e}"))
 }
 
 /// What a valid lab is, in one line.

@@ -23,6 +23,7 @@ mod recompute;
 mod redraw;
 mod reflect;
 mod reflect_set_show;
+mod refusals;
 mod resolve;
 mod run;
 mod sweep;
@@ -58,7 +59,7 @@ enum Command {
     /// Generate the lab's synthetic telemetry, score it and flag priority cases; print the
     /// run as JSON and draw the scatter plot.
     #[command(after_help = RUN_EXAMPLES)]
-    Run(Box<RunArgs>),
+    Run(Box<run::RunCommandArgs>),
     /// Compare two runs: what changed, how the metrics moved, which cases entered or left
     /// the priority set; optionally write the reflection from it.
     #[command(after_help = COMPARE_EXAMPLES)]

@@ -33,7 +33,12 @@ pub(super) fn execute(args: &NotebookArgs) -> Result<()> {
     let words: Vec<String> = std::env::args().skip(2).collect();
     let command = format!("anomaly-lab run {}", words.join(" "));
     let command = command.trim_end().replace(" --format ipynb", "");
-    let plot = (!args.run.no_plot).then(|| format!("{}-plot-numpy.png", resolved.cfg.lab.id));
+    // The twin saves its picture where --plot says, else beside the run's under its own
+    // name, so running both never replaces one picture with the other.
+    let plot = (!args.run.no_plot).then(|| match &args.run.plot {
+        Some(path) => path.to_string_lossy().into_owned(),
+        None => format!("{}-plot-numpy.png", resolved.cfg.lab.id),
+    });
     let cells = notebook::cells(&resolved.cfg, data.as_ref(), &command, plot.as_deref());
     let text = match args.format {
         TwinFormat::Py => notebook::script(&cells),

@@ -78,23 +78,39 @@ pub(super) fn top_k(s: &str) -> Result<usize, String> {
 
 /// A quantile in [0, 1].
 pub(super) fn quantile(s: &str) -> Result<f64, String> {
-    let q = number(s)?;
+    let q = cut(s)?;
     if (0.0..=1.0).contains(&q) {
         Ok(q)
     } else {
         Err(format!(
-            "{q} is outside [0, 1]; use e.g. 0.9 for the top 10%"
+            "{} is outside [0, 1]; use e.g. 0.9 for the top 10%",
+            crate::readable::number(q)
         ))
     }
 }
 
 /// Any finite number (an absolute score threshold).
 pub(super) fn finite(s: &str) -> Result<f64, String> {
-    number(s)
+    cut(s)
+}
+
+/// A cut point (quantile or threshold), where -0 means 0: adding +0 turns -0.0 into 0.0
+/// and leaves every other double as it is, so a run records 0.0, never -0.0. (Weights
+/// keep their sign of zero: the numpy twin is given them as typed.)
+fn cut(s: &str) -> Result<f64, String> {
+    number(s).map(|v| v + 0.0)
 }
 
 pub(super) fn weights(s: &str) -> Result<WeightsArg, String> {
     let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    if let Some(i) = parts.iter().position(|p| p.is_empty()) {
+        return Err(format!(
+            "weight {} of {} is empty (a stray comma?); give weights as \
+             0.4,0.1,0.2,0.15,0.15 or severity=0.4,activity=0",
+            i + 1,
+            parts.len()
+        ));
+    }
     let named = parts.iter().filter(|p| p.contains('=')).count();
     if named == 0 {
         let values = parts
@@ -245,13 +261,28 @@ mod tests {
         );
         assert!(weights("0.4,severity=0.4").unwrap_err().contains("mixes"));
         assert!(weights("0.4,nan").unwrap_err().contains("weight 2"));
-        assert!(weights("0.4,,0.1").is_err());
+        assert!(
+            weights("0.4,,0.1")
+                .unwrap_err()
+                .contains("weight 2 of 3 is empty")
+        );
+        let trailing = weights("severity=0.4,").unwrap_err();
+        assert!(trailing.contains("weight 2 of 2 is empty"), "{trailing}");
+        assert!(!trailing.contains("mixes"), "{trailing}");
     }
 
     #[test]
     fn numbers_reject_what_they_should() {
         assert!(quantile("1.5").unwrap_err().contains("outside [0, 1]"));
         assert!(quantile("NaN").is_err());
+        assert!(
+            quantile("1e300")
+                .unwrap_err()
+                .starts_with("1e300 is outside")
+        );
+        assert_eq!(quantile("-0").map(f64::to_bits), Ok(0.0f64.to_bits()));
+        assert_eq!(finite("-0").map(f64::to_bits), Ok(0.0f64.to_bits()));
+        assert_eq!(finite("-2.5"), Ok(-2.5));
         assert!(seed("-1").unwrap_err().contains("negative"));
         assert!(seed("2.5").is_err());
         assert_eq!(seed("18446744073709551616"), Ok(1u128 << 64));

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Args)]
 pub(super) struct CheckArgs {
     /// Reflection files written by `compare --reflection`, or folders of them (every *.json
-    /// inside)
+    /// inside, subfolders included: one folder a student)
     #[arg(required = true, value_parser = parse::path)]
     pub files: Vec<PathBuf>,
     /// The lab (built-in name or file) whose fields the reflections must have [default: the
@@ -119,19 +119,20 @@ pub(super) fn check_facts(doc: &Value, lab_file: Option<&Path>) -> Facts {
     }
 }
 
-/// Every file named, with folders expanded to their *.json files in name order.
+/// Every file named, with folders expanded to the *.json files in them and in their
+/// subfolders (a class's hand-ins, one folder a student), in name order.
 fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let mut inside: Vec<PathBuf> = std::fs::read_dir(path)
-                .with_context(|| format!("cannot read folder {}", path.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "json") && p.is_file())
-                .collect();
+            let mut inside = Vec::new();
+            json_files_under(path, &mut inside)?;
             inside.sort();
             if inside.is_empty() {
-                bail!("folder {} holds no .json files", path.display());
+                bail!(
+                    "folder {} holds no .json files (nor do its subfolders)",
+                    path.display()
+                );
             }
             files.extend(inside);
         } else {
@@ -139,6 +140,25 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(files)
+}
+
+/// The *.json files in `dir` and below. Hidden folders (.git) are skipped, and a link to a
+/// folder is not followed, so a link back up cannot loop.
+fn json_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read folder {}", dir.display()))?;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        match entry.file_type() {
+            Ok(t) if t.is_dir() && !hidden => json_files_under(&path, out)?,
+            _ if path.extension().is_some_and(|e| e == "json") && path.is_file() => {
+                out.push(path);
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn judge(path: &Path, lab_file: Option<&Path>) -> Result<Verdict> {

@@ -28,6 +28,10 @@ pub(super) struct SetArgs {
     /// built-in lab the file names]
     #[arg(long, value_name = "LAB", value_parser = parse::path)]
     pub lab: Option<PathBuf>,
+    /// Replace the field's answer if it has one (the old answer is printed), or clear it
+    /// with an empty TEXT
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +128,37 @@ pub(super) fn set(args: &SetArgs) -> Result<()> {
     } else {
         args.text.clone()
     };
+    let old = match &doc["reflection"][&args.field] {
+        Value::Null => None,
+        Value::String(s) if s.trim().is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    };
+    if answer.trim().is_empty() && !args.force {
+        return Err(crate::error::UsageError::new(
+            "TEXT",
+            format!(
+                "the answer is empty; give the answer's text (or --force to clear {})",
+                args.field
+            ),
+        )
+        .into());
+    }
+    match &old {
+        Some(old) if *old == answer => {
+            say!(
+                "{} in {name} already has that answer; nothing changed",
+                args.field
+            );
+            return Ok(());
+        }
+        Some(old) if !args.force => bail!(
+            "{name}: {} already has an answer; not replacing it (a student's work is never \
+             replaced: use --force to replace it). It is:\n{old}",
+            args.field
+        ),
+        _ => {}
+    }
     let Some(edited) = reflection::edit::set_field(&text, &args.field, &answer) else {
         bail!("{name}: its \"reflection\" object could not be edited (is the JSON intact?)");
     };
@@ -136,6 +171,9 @@ pub(super) fn set(args: &SetArgs) -> Result<()> {
         "set {} in {name}; {left} field(s) left to fill in",
         args.field
     );
+    if let Some(old) = old {
+        say!("its answer before was:\n{old}");
+    }
     Ok(())
 }
 

@@ -47,8 +47,27 @@ pub(super) fn load_lab(arg: Option<&Path>) -> Result<(Lab, Option<PathBuf>)> {
     }
     let text = crate::filesystem::read_limited(path, crate::filesystem::LAB_FILE_LIMIT)
         .with_context(|| format!("cannot read lab file {}", path.display()))?;
-    let lab = Lab::from_toml(&text)
-        .with_context(|| format!("lab file {} is not a valid lab", path.display()))?;
+    let lab = Lab::from_toml(&text).map_err(|e| {
+        // Wrong keys and types are said in plain words, every one with its line, as
+        // `lab check` says them, rather than as the TOML parser's first complaint.
+        match super::lab_check::shape_problems(&text) {
+            Ok(found) if !found.is_empty() => {
+                let listed: Vec<String> = found
+                    .iter()
+                    .map(|((line, column), problem)| {
+                        format!("  {}:{line}:{column}: {problem}", path.display())
+                    })
+                    .collect();
+                anyhow::anyhow!(
+                    "lab file {} is not a valid lab:\n{}",
+                    path.display(),
+                    listed.join("\n")
+                )
+            }
+            _ => anyhow::Error::new(e)
+                .context(format!("lab file {} is not a valid lab", path.display())),
+        }
+    })?;
     if let Some(problem) = borrowed_id(&lab, &text) {
         bail!("lab file {}: {problem}", path.display());
     }

@@ -2,8 +2,8 @@
 
 use super::output::{self, Output};
 use super::parse::{self, BetaArg, DistArg, WeightsArg};
+use super::refusals::{blame_flag, check_memory, n_origin};
 use super::resolve::{Resolved, resolve};
-use crate::error::UsageError;
 use crate::explain::{Explainer, RowCounter};
 use crate::filesystem::{self, Replace};
 use crate::plot::{self, PlotInput};
@@ -85,6 +85,14 @@ pub struct RunArgs {
     /// Draw the threshold as a dashed line on the plot, with a legend
     #[arg(long)]
     pub decorate: bool,
+}
+
+/// `run`'s flags: the run's, and the export only `run` writes (sweep and notebook take
+/// the run's flags without it).
+#[derive(Debug, Args)]
+pub(super) struct RunCommandArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
 
     /// Write every case to a CSV file: index, each feature, score, priority (0/1) and the
     /// label where there is one
@@ -101,7 +109,8 @@ pub(super) struct Computed {
     pub source: Option<(data::Source, data::Plan)>,
 }
 
-pub(super) fn execute(args: &RunArgs) -> Result<()> {
+pub(super) fn execute(command: &RunCommandArgs) -> Result<()> {
+    let (args, export) = (&command.run, &command.export);
     let resolved = resolve(args)?;
     warn_about_weights(&resolved.cfg);
     let changes = resolved.changes();
@@ -112,11 +121,10 @@ pub(super) fn execute(args: &RunArgs) -> Result<()> {
     });
     if resolved.data.is_none() {
         let cfg = &resolved.cfg;
-        let kept = crate::run::keeps_columns_in_memory(cfg, args.export.is_some());
+        let kept = crate::run::keeps_columns_in_memory(cfg, export.is_some());
         check_memory(&footprint(cfg, plot_path.is_some(), kept), n_origin(args))?;
     }
-    let export_output = args
-        .export
+    let export_output = export
         .as_deref()
         .map(|p| Output::new("--export", p, Replace::Nothing));
     let plot_output = plot_path
@@ -129,8 +137,8 @@ pub(super) fn execute(args: &RunArgs) -> Result<()> {
     }
     let changes = (!changes.is_empty()).then(|| changes.join("; "));
     let decorate = args.decorate || resolved.cfg.lab.plot.decorations;
-    let computed = compute(resolved, plot_path.is_some(), args.export.is_some())
-        .map_err(|e| weights_overflow(e, args))?;
+    let computed = compute(resolved, plot_path.is_some(), export.is_some())
+        .map_err(|e| blame_flag(e, args))?;
     let Computed {
         cfg,
         out,
@@ -387,82 +395,6 @@ fn footprint_of(cfg: &RunConfig, with_plot: bool, keeps: bool, sweep: bool) -> m
         top: cfg.top_k,
         features,
         priority,
-    }
-}
-
-/// A score that overflowed because of `--weights` is a bad flag value (exit 2); from a
-/// lab file's own weights or distributions it stays a runtime error.
-pub(super) fn weights_overflow(err: anyhow::Error, args: &RunArgs) -> anyhow::Error {
-    match err.downcast_ref::<crate::run::RunError>() {
-        Some(e @ crate::run::RunError::Overflow { .. }) if args.weights.is_some() => {
-            UsageError::new("--weights", e.to_string()).into()
-        }
-        _ => err,
-    }
-}
-
-/// Where a run's n came from, for the memory refusal to name it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) enum NOrigin {
-    Flag,
-    LabFile,
-    BuiltInLab,
-}
-
-/// Where `args`'s n comes from.
-pub(super) fn n_origin(args: &RunArgs) -> NOrigin {
-    match (args.n.is_some(), args.lab.is_some()) {
-        (true, _) => NOrigin::Flag,
-        (false, true) => NOrigin::LabFile,
-        (false, false) => NOrigin::BuiltInLab,
-    }
-}
-
-/// Refuses, before allocating, a run this process cannot hold.
-pub(super) fn check_memory(need: &memory::Footprint, origin: NOrigin) -> Result<(), UsageError> {
-    if !need.worth_asking() {
-        return Ok(());
-    }
-    let bytes = need.bytes();
-    let limit = memory::available().map(|(have, which)| {
-        // Worker threads' arenas and stacks count against an address-space limit only.
-        if which == memory::ADDRESS_SPACE && need.n >= memory::THREADED_FROM {
-            (have.saturating_sub(memory::thread_mapping(need.n)), which)
-        } else {
-            (have, which)
-        }
-    });
-    match limit {
-        Some((have, which)) if bytes > u128::from(have) => {
-            let flag = match (origin, need.top > 100_000) {
-                (NOrigin::Flag, false) => "--n",
-                (NOrigin::Flag, true) => "--n/--top",
-                (NOrigin::LabFile, _) => "the lab file's `n` does not fit in memory",
-                (NOrigin::BuiltInLab, _) => "the lab's `n` does not fit in memory",
-            };
-            Err(UsageError::new(
-                flag,
-                format!(
-                    "n = {} {}needs about {} of memory; {} is {which} \
-                     (at most about {} cases like this{})",
-                    need.n,
-                    if need.top > 100_000 {
-                        format!("with a top list of {} ", need.top)
-                    } else {
-                        String::new()
-                    },
-                    memory::human(bytes),
-                    memory::human(u128::from(have)),
-                    need.max_cases(have),
-                    if need.with_plot {
-                        "; more with --no-plot"
-                    } else {
-                        ""
-                    },
-                ),
-            ))
-        }
-        _ => Ok(()),
     }
 }
 

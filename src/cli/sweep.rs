@@ -4,7 +4,6 @@
 use super::output::{self, Output};
 use super::resolve::resolve;
 use super::run::{RunArgs, compute};
-use crate::error::UsageError;
 use crate::filesystem::{self, Replace};
 use crate::plot::lines::{Panel, Series};
 use crate::plot::{self, NORMAL_RGB, PRIORITY_RGB};
@@ -57,13 +56,6 @@ fn thresholds(s: &str) -> Result<CutList, String> {
 }
 
 pub(super) fn execute(args: &SweepArgs) -> Result<()> {
-    if args.run.export.is_some() {
-        return Err(UsageError::new(
-            "--export",
-            "applies to `run`; sweep writes its table and picture",
-        )
-        .into());
-    }
     let mut resolved = resolve(&args.run)?;
     // A sweep lists no top cases: skip ranking and explaining them.
     resolved.cfg.top_k = 0;
@@ -84,7 +76,7 @@ pub(super) fn execute(args: &SweepArgs) -> Result<()> {
     if resolved.data.is_none() {
         let mut need = super::run::sweep_footprint(&resolved.cfg);
         need.curves_json = matches!(args.format, SweepFormat::Json);
-        super::run::check_memory(&need, super::run::n_origin(&args.run))?;
+        super::refusals::check_memory(&need, super::refusals::n_origin(&args.run))?;
     }
     let plot_output = plot_path
         .as_deref()
@@ -93,7 +85,7 @@ pub(super) fn execute(args: &SweepArgs) -> Result<()> {
         output.check()?;
     }
     let computed =
-        compute(resolved, false, false).map_err(|e| super::run::weights_overflow(e, &args.run))?;
+        compute(resolved, false, false).map_err(|e| super::refusals::blame_flag(e, &args.run))?;
     let (cfg, out) = (&computed.cfg, &computed.out);
     let cuts = match (&args.quantiles, &args.thresholds) {
         (_, Some(t)) => Cuts::Thresholds(t.0.clone()),
@@ -158,9 +150,9 @@ fn cells(r: &Row, exact: bool) -> Vec<String> {
     let mut c = vec![
         r.quantile
             .map_or(String::from(if exact { "" } else { "-" }), |q| {
-                format!("{q}")
+                crate::readable::number(q)
             }),
-        format!("{}", r.threshold),
+        crate::readable::number(r.threshold),
         r.priority_count.to_string(),
     ];
     if let Some(d) = &r.detection {

@@ -20,6 +20,24 @@ const MAX_ROW: usize = 16 << 20;
 /// values, label)` per row and `finish(state)` once a block is done; `take` receives the
 /// states in file order as they come (so only blocks still out of order are held). Returns
 /// the row count and the hash of the whole (decompressed) stream.
+/// Reads only as far as the header and finds `cols` in it: the file can be opened and
+/// read, and has every column (for `lab check`, which runs nothing).
+pub(super) fn header_only(source: &Source, cols: &Columns) -> Result<(), DataError> {
+    let mut cutter = Cutter {
+        source,
+        stream: source.open()?,
+        hasher: Xxh3::new(),
+        pending: Vec::new(),
+        eof: false,
+        next: 0,
+        stopped: false,
+        failed: None,
+    };
+    cutter.fill_to(BLOCK)?;
+    cutter.read_to_cut()?;
+    source.layout(&cutter.pending, cols).map(|_| ())
+}
+
 pub(super) fn par_rows<S: Send>(
     source: &Source,
     cols: &Columns,

@@ -272,6 +272,12 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
     })
 }
 
+/// Checks that `source` can be read and its header has every column `plan` scores (and its
+/// label), without reading the rows.
+pub fn check_header(source: &Source, plan: &Plan) -> Result<(), DataError> {
+    chunks::header_only(source, &plan.needed())
+}
+
 /// Counts every row's feature values into `counter`, for the explanations' percentiles:
 /// from the values the scoring pass set aside (on the other threads, while this one runs
 /// `meanwhile`), or, where it could not, by reading the file again after `meanwhile` (each

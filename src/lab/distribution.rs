@@ -134,8 +134,10 @@ impl InputDistribution {
             // exp overflows past about 709: such a feature would be all infinities.
             InputDistribution::Lognormal { mean, sigma } if mean + 40.0 * sigma >= 700.0 => {
                 Err(format!(
-                    "mean {mean} and sigma {sigma} put values beyond e^700, which overflows; \
-                     use a smaller mean or sigma"
+                    "mean {} and sigma {} put values beyond e^700, which overflows; \
+                     use a smaller mean or sigma",
+                    crate::readable::number(mean),
+                    crate::readable::number(sigma)
                 ))
             }
             _ => Ok(()),

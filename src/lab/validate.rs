@@ -78,7 +78,13 @@ impl Lab {
             p.add("threshold", "give either quantile or threshold, not both");
         }
         if let Some(q) = self.quantile.filter(|q| !(0.0..=1.0).contains(q)) {
-            p.add("quantile", format!("must be between 0 and 1, got {q}"));
+            p.add(
+                "quantile",
+                format!(
+                    "must be between 0 and 1, got {}",
+                    crate::readable::number(q)
+                ),
+            );
         }
         if let Some(t) = self.threshold.filter(|t| !t.is_finite()) {
             p.add("threshold", format!("must be a finite number, got {t}"));
@@ -115,7 +121,10 @@ impl Lab {
             if !f.weight.is_finite() {
                 p.add(
                     at("weight"),
-                    format!("must be a finite number, got {}", f.weight),
+                    format!(
+                        "must be a finite number, got {}",
+                        crate::readable::number(f.weight)
+                    ),
                 );
             }
             match (&f.distribution, self.is_generated()) {
@@ -207,7 +216,10 @@ impl Lab {
             ),
             (Some(rate), true) if !(0.0..=1.0).contains(&rate) => p.add(
                 "labels.prevalence",
-                format!("must be between 0 and 1, got {rate}"),
+                format!(
+                    "must be between 0 and 1, got {}",
+                    crate::readable::number(rate)
+                ),
             ),
             (Some(_), false) => p.add(
                 "labels.prevalence",

@@ -6,13 +6,17 @@
 /// A parameter a sampler cannot take, named as the lab format names it (`a`, `sd`, `high`, ...).
 #[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
 pub enum ParamError {
-    #[error("{name} must be a finite number, got {value}")]
+    #[error("{name} must be a finite number, got {}", crate::readable::number(*.value))]
     NotFinite { name: &'static str, value: f64 },
-    #[error("{name} must be greater than 0, got {value}")]
+    #[error("{name} must be greater than 0, got {}", crate::readable::number(*.value))]
     NotPositive { name: &'static str, value: f64 },
-    #[error("{name} must be 0 or more, got {value}")]
+    #[error("{name} must be 0 or more, got {}", crate::readable::number(*.value))]
     Negative { name: &'static str, value: f64 },
-    #[error("high must be greater than low with a finite range, got low {low}, high {high}")]
+    #[error(
+        "high must be greater than low with a finite range, got low {}, high {}",
+        crate::readable::number(*.low),
+        crate::readable::number(*.high)
+    )]
     EmptyRange { low: f64, high: f64 },
 }
 

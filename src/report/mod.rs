@@ -378,7 +378,10 @@ impl Params {
             }
         }
         if let Some(p) = self.prevalence.filter(|p| !(0.0..=1.0).contains(p)) {
-            return Err(format!("prevalence {p} is not between 0 and 1"));
+            return Err(format!(
+                "prevalence {} is not between 0 and 1",
+                crate::readable::number(p)
+            ));
         }
         Ok(())
     }

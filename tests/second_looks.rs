@@ -1,0 +1,234 @@
+//! What a second look at the finished commands found: a flag's value that breaks a run is
+//! named as that flag, an answer is never erased unasked, a folder of hand-ins may hold a
+//! folder per student, `lab check` looks at a data lab's file, and the flags a command
+//! does not use are not offered.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(assert_cmd::cargo::cargo_bin("anomaly-lab"))
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Exit 2, nothing on stdout, and stderr naming `flag` and saying `says`.
+fn usage_error(out: &Output, flag: &str, says: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty(), "{}", stdout(out));
+    assert!(
+        err.contains(flag) && err.contains(says),
+        "{flag} / {says}:\n{err}"
+    );
+}
+
+#[test]
+fn a_flag_whose_value_breaks_the_run_is_named_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let telemetry = ["run", "--lab", "telemetry", "--no-plot"];
+    // Finite parameters whose draws overflow a double: the feature cannot be scaled.
+    for dist in [
+        "login_velocity=gamma:1e308,1e308",
+        "login_velocity=normal:0,1e308",
+    ] {
+        let out = run(d, &[&telemetry[..], &["--dist", dist]].concat());
+        usage_error(&out, "--dist", "overflow");
+        assert!(!stderr(&out).contains("standard deviation is NaN, so"));
+    }
+    // One case has nothing to be z-scored against.
+    let out = run(d, &[&telemetry[..], &["-n", "1"]].concat());
+    usage_error(&out, "--n", "use --n 2 or more");
+    // A lab file's own settings stay a runtime error (exit 1): no flag is to blame.
+    let lab =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("lab/telemetry.toml"))
+            .unwrap()
+            .replacen("id = \"telemetry\"", "id = \"tele-n1\"", 1)
+            .replacen("n = 2000", "n = 1", 1);
+    assert!(lab.contains("n = 1\n"), "the fixture's n changed");
+    std::fs::write(d.join("n1.toml"), lab).unwrap();
+    let out = run(d, &["run", "--lab", "n1.toml", "--no-plot"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn weights_and_cuts_say_what_is_wrong_in_short_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = run(d, &["run", "--no-plot", "--weights", "severity=0.4,"]);
+    usage_error(&out, "--weights", "weight 2 of 2 is empty (a stray comma?)");
+    assert!(!stderr(&out).contains("mixes"));
+    // Huge numbers are written as a person would, not as 309 digits.
+    let out = run(d, &["run", "--no-plot", "--quantile", "1e300"]);
+    usage_error(&out, "--quantile", "1e300 is outside [0, 1]");
+    let out = run(
+        d,
+        &[
+            "run",
+            "--lab",
+            "telemetry",
+            "--no-plot",
+            "--dist",
+            "login_velocity=uniform:-1e308,1e308",
+        ],
+    );
+    usage_error(&out, "--dist", "got low -1e308, high 1e308");
+    // -0 is 0: the run records 0.0, as numpy's twin would print it.
+    let out = run(d, &["run", "--no-plot", "--quantile", "-0"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let q = doc["params"]["quantile"].as_f64().unwrap();
+    assert_eq!(q.to_bits(), 0.0f64.to_bits(), "{q:?}");
+}
+
+#[test]
+fn reflect_set_never_erases_an_answer_unasked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (args, file) in [
+        (&["run", "--no-plot"][..], "a.json"),
+        (&["run", "--no-plot", "--quantile", "0.9"][..], "b.json"),
+    ] {
+        std::fs::write(d.join(file), run(d, args).stdout).unwrap();
+    }
+    let out = run(
+        d,
+        &["compare", "a.json", "b.json", "--reflection", "r.json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let set = |text: &str, force: bool| {
+        let mut args = vec!["reflect", "set", "r.json", "interpretation", text];
+        if force {
+            args.push("--force");
+        }
+        run(d, &args)
+    };
+    let answer = |d: &Path| -> String {
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join("r.json")).unwrap()).unwrap();
+        doc["reflection"]["interpretation"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // An empty answer is refused outright.
+    usage_error(&set("  ", false), "TEXT", "the answer is empty");
+    assert!(set("First thoughts.", false).status.success());
+    // A second answer does not replace the first without --force; the first is shown.
+    let before = std::fs::read(d.join("r.json")).unwrap();
+    let out = set("Second thoughts.", false);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("already has an answer") && stderr(&out).contains("First thoughts.")
+    );
+    assert_eq!(std::fs::read(d.join("r.json")).unwrap(), before);
+    // The same answer again changes nothing and is no error.
+    assert!(set("First thoughts.", false).status.success());
+    // With --force it is replaced, and the old answer is printed so it is not lost.
+    let out = set("Second thoughts.", true);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("First thoughts."));
+    assert_eq!(answer(d), "Second thoughts.");
+    // Clearing is --force with an empty text.
+    assert!(set("", true).status.success());
+    assert_eq!(answer(d), "");
+}
+
+#[test]
+fn lab_check_reads_a_data_labs_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lab = std::fs::read_to_string(root.join("lab/kdd.toml"))
+        .unwrap()
+        .replacen("id = \"kdd\"", "id = \"kdd-copy\"", 1);
+    std::fs::write(d.join("kdd.toml"), &lab).unwrap();
+    // The file is not beside the lab: refused, at data.file's line.
+    let out = run(d, &["lab", "check", "kdd.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("data.file: kdd_smtp.csv.gz: cannot read it"),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::copy(root.join("lab/kdd_smtp.csv.gz"), d.join("kdd_smtp.csv.gz")).unwrap();
+    assert!(run(d, &["lab", "check", "kdd.toml"]).status.success());
+    // A scored column, and the label, that the header lacks.
+    for (from, to) in [
+        ("name = \"dst_bytes\"", "name = \"dst_byte\""),
+        ("name = \"attack\"", "name = \"attck\""),
+    ] {
+        assert!(lab.contains(from));
+        std::fs::write(d.join("typo.toml"), lab.replacen(from, to, 1)).unwrap();
+        let out = run(d, &["lab", "check", "typo.toml"]);
+        assert_eq!(out.status.code(), Some(1));
+        let wrong = &to["name = ".len()..];
+        assert!(
+            stdout(&out).contains(&format!("has no column {wrong}")),
+            "{}",
+            stdout(&out)
+        );
+    }
+}
+
+#[test]
+fn a_seed_past_a_lab_files_range_is_said_plainly_by_check_and_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lab =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("lab/module2.toml"))
+            .unwrap()
+            .replacen("id = \"module2\"", "id = \"mine\"", 1)
+            .replacen("seed = 2\n", "seed = 99999999999999999999\n", 1);
+    assert!(lab.contains("seed = 99999999999999999999"));
+    std::fs::write(d.join("big.toml"), lab).unwrap();
+    for args in [
+        &["lab", "check", "big.toml"][..],
+        &["run", "--lab", "big.toml", "--no-plot"],
+    ] {
+        let out = run(d, args);
+        assert_eq!(out.status.code(), Some(1));
+        let text = stdout(&out) + &stderr(&out);
+        assert!(
+            text.contains(
+                "seed: 99999999999999999999 is not a whole number up to 18446744073709551615"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("i128"), "{text}");
+    }
+}
+
+#[test]
+fn commands_offer_only_the_flags_they_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for command in ["sweep", "notebook"] {
+        let help = stdout(&run(d, &[command, "--help"]));
+        assert!(!help.contains("--export"), "{command}:\n{help}");
+        let out = run(d, &[command, "--export", "x.csv"]);
+        assert_eq!(out.status.code(), Some(2), "{command}: {}", stderr(&out));
+        assert!(!d.join("x.csv").exists());
+    }
+    assert!(stdout(&run(d, &["run", "--help"])).contains("--export"));
+    // The numpy twin saves its picture where --plot says.
+    let twin = stdout(&run(d, &["notebook", "--plot", "mine.png"]));
+    assert!(
+        twin.contains("plt.savefig('mine.png')") || twin.contains("plt.savefig(\"mine.png\")"),
+        "{twin}"
+    );
+    let twin = stdout(&run(d, &["notebook"]));
+    assert!(twin.contains("module2-plot-numpy.png"), "{twin}");
+}
