@@ -4,7 +4,7 @@
 //! never ends inside a quoted field: one with an odd number of quotes is joined to the next.
 
 use super::DataError;
-use super::block::{BlockResult, RowFn, parse_block};
+use super::block::{BlockResult, Layout, RowFn, parse_block};
 use super::reader::{Columns, Source};
 use std::io::Read;
 use std::sync::Mutex;
@@ -16,13 +16,19 @@ const BLOCK: usize = 4 << 20;
 /// The longest row read: far beyond any export's, and a bound on what one row can take.
 const MAX_ROW: usize = 16 << 20;
 
-/// Parses the rows of every block into a state `S` made by `make`, calling `each(state,
-/// values, label)` per row and `finish(state)` once a block is done; `take` receives the
-/// states in file order as they come (so only blocks still out of order are held). Returns
-/// the row count and the hash of the whole (decompressed) stream.
 /// Reads only as far as the header and finds `cols` in it: the file can be opened and
 /// read, and has every column (for `lab check`, which runs nothing).
 pub(super) fn header_only(source: &Source, cols: &Columns) -> Result<(), DataError> {
+    at_header(source, cols).map(|_| ())
+}
+
+/// The stream opened and read to the end of its header (the first record, wherever it
+/// ends, so until one line end is in), with the columns' layout, the byte where the first
+/// row starts and that row's line.
+fn at_header<'a>(
+    source: &'a Source,
+    cols: &Columns,
+) -> Result<(Cutter<'a>, Layout, usize, u64), DataError> {
     let mut cutter = Cutter {
         source,
         stream: source.open()?,
@@ -35,9 +41,14 @@ pub(super) fn header_only(source: &Source, cols: &Columns) -> Result<(), DataErr
     };
     cutter.fill_to(BLOCK)?;
     cutter.read_to_cut()?;
-    source.layout(&cutter.pending, cols).map(|_| ())
+    let (layout, header_end, first_line) = source.layout(&cutter.pending, cols)?;
+    Ok((cutter, layout, header_end, first_line))
 }
 
+/// Parses the rows of every block into a state `S` made by `make`, calling `each(state,
+/// values, label)` per row and `finish(state)` once a block is done; `take` receives the
+/// states in file order as they come (so only blocks still out of order are held). Returns
+/// the row count and the hash of the whole (decompressed) stream.
 pub(super) fn par_rows<S: Send>(
     source: &Source,
     cols: &Columns,
@@ -46,20 +57,7 @@ pub(super) fn par_rows<S: Send>(
     finish: &(dyn Fn(&mut S) + Sync),
     take: &mut dyn FnMut(S),
 ) -> Result<(usize, String), DataError> {
-    let mut cutter = Cutter {
-        source,
-        stream: source.open()?,
-        hasher: Xxh3::new(),
-        pending: Vec::new(),
-        eof: false,
-        next: 0,
-        stopped: false,
-        failed: None,
-    };
-    // The header: the first record, wherever it ends, so read until one line end is in.
-    cutter.fill_to(BLOCK)?;
-    cutter.read_to_cut()?;
-    let (layout, header_end, first_line) = source.layout(&cutter.pending, cols)?;
+    let (mut cutter, layout, header_end, first_line) = at_header(source, cols)?;
     cutter.pending.drain(..header_end);
     // Each parser cuts its next block itself (the stream is read and hashed in order under
     // the lock), so no core waits on a reader and each reuses one buffer. Past 16 parsers
