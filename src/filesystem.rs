@@ -133,6 +133,14 @@ pub(crate) enum OutputError {
     Directory(PathBuf),
     #[error("{} is not a regular file (a device, FIFO, socket or link); not replacing it", .0.display())]
     NotRegular(PathBuf),
+    #[error("{} is read-only; not replacing it", .0.display())]
+    ReadOnly(PathBuf),
+    #[error(
+        "{} has other hard links; replacing it would leave them with the old content, so it \
+         is not replaced",
+        .0.display()
+    )]
+    HardLinked(PathBuf),
     #[error("cannot write {}: {}", .0.display(), .1)]
     Unusable(PathBuf, std::io::Error),
 }
@@ -153,6 +161,13 @@ pub(crate) fn check_target(path: &Path, replace: Replace) -> Result<(), OutputEr
     match replace {
         Replace::Nothing => Err(OutputError::AlreadyExists(owned())),
         _ if !meta.file_type().is_file() => Err(OutputError::NotRegular(owned())),
+        // A new file is renamed over the old one: the old one's read-only mark and its
+        // other names would not stop that, so they are checked here.
+        _ if meta.permissions().readonly() => Err(OutputError::ReadOnly(owned())),
+        #[cfg(unix)]
+        _ if std::os::unix::fs::MetadataExt::nlink(&meta) > 1 => {
+            Err(OutputError::HardLinked(owned()))
+        }
         Replace::Png if !holds_png(path) => Err(OutputError::NotPng(owned())),
         Replace::Png | Replace::RegularFile => Ok(()),
     }

@@ -49,8 +49,9 @@ impl Fitted {
             Ok(fitted)
         } else if !spread.is_finite() {
             Err(format!(
-                "its values overflow ({} is {spread}): its distribution's parameters put \
-                 values past 1.8e308, the largest double; use smaller parameters",
+                "its values overflow ({} is {spread}): they reach past 1.8e308, the largest \
+                 double; it needs smaller values (for generated cases, smaller distribution \
+                 parameters)",
                 spread_name(&fitted)
             ))
         } else {

@@ -282,8 +282,16 @@ const CASES: &[(&[&str], i32, &str)] = &[
         "lab-typo.toml:50:1: features[3].wieght: unknown key (did you mean weight?)",
     ),
     (&["run", "--lab", "lab-plotx.toml"], 1, "plot.x"),
-    (&["run", "--lab", "lab-n.toml"], 1, "field `n`"),
-    (&["run", "--lab", "lab-q.toml"], 1, "field `quantile`"),
+    (
+        &["run", "--lab", "lab-n.toml"],
+        1,
+        "lab-n.toml:11:1: n: must be at least 1",
+    ),
+    (
+        &["run", "--lab", "lab-q.toml"],
+        1,
+        "lab-q.toml:13:1: quantile: must be between 0 and 1",
+    ),
     // Output paths: a directory, under a regular file, missing directory, not writable,
     // and a file that is not a plot.
     (&["run", "--plot", "adir"], 1, "adir is a directory"),

@@ -481,7 +481,10 @@ fn errors_point_at_the_flag_or_the_lab_files_line() {
                   { name = \"x\", weight = 1.0, distribution = { kind = \"beta\", a = -1.0, b = 2.0 } },\n]\n";
     std::fs::write(d.join("inline.toml"), inline).unwrap();
     let err = stderr(&run(d, &["run", "--lab", "inline.toml"]));
-    assert!(err.contains("line 6, column 31"), "{err}");
+    assert!(
+        err.contains("inline.toml:6:31: features[0].distribution"),
+        "{err}"
+    );
     // An overflowing score names the case and where the weights come from.
     let err = stderr(&run(
         d,

@@ -217,7 +217,7 @@ fn commands_offer_only_the_flags_they_use() {
     let d = dir.path();
     for command in ["sweep", "notebook"] {
         let help = stdout(&run(d, &[command, "--help"]));
-        assert!(!help.contains("--export"), "{command}:\n{help}");
+        assert!(!help.contains("--export <"), "{command}:\n{help}");
         let out = run(d, &[command, "--export", "x.csv"]);
         assert_eq!(out.status.code(), Some(2), "{command}: {}", stderr(&out));
         assert!(!d.join("x.csv").exists());
@@ -231,4 +231,162 @@ fn commands_offer_only_the_flags_they_use() {
     );
     let twin = stdout(&run(d, &["notebook"]));
     assert!(twin.contains("module2-plot-numpy.png"), "{twin}");
+}
+
+#[test]
+fn a_read_only_or_hard_linked_file_is_not_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (args, file) in [
+        (&["run", "--no-plot"][..], "a.json"),
+        (&["run", "--no-plot", "--quantile", "0.9"][..], "b.json"),
+    ] {
+        std::fs::write(d.join(file), run(d, args).stdout).unwrap();
+    }
+    assert!(
+        run(
+            d,
+            &["compare", "a.json", "b.json", "--reflection", "r.json"]
+        )
+        .status
+        .success()
+    );
+    let original = std::fs::read(d.join("r.json")).unwrap();
+    // Read-only: the rename would go through anyway, so the mark is checked.
+    std::fs::set_permissions(d.join("r.json"), std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = run(
+        d,
+        &["reflect", "set", "r.json", "interpretation", "x", "--force"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("r.json is read-only"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(d.join("r.json")).unwrap(), original);
+    // A second name for the file would keep the old content: refused too.
+    std::fs::set_permissions(d.join("r.json"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::hard_link(d.join("r.json"), d.join("twin.json")).unwrap();
+    let out = run(d, &["reflect", "set", "r.json", "interpretation", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("has other hard links"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(d.join("r.json")).unwrap(), original);
+    // The tool's own facts are not a student's to set.
+    let out = run(d, &["reflect", "set", "twin.json", "metric_before", "x"]);
+    usage_error(
+        &out,
+        "FIELD",
+        "metric_before is filled in by `compare --reflection`",
+    );
+    // The numpy twin's --plot is checked as run's is: only an earlier PNG is replaced.
+    std::fs::write(d.join("notes.png"), "my notes").unwrap();
+    let out = run(d, &["notebook", "--plot", "notes.png"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_lab_files_problems_are_all_listed_by_check_and_by_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let telemetry = std::fs::read_to_string(root.join("lab/telemetry.toml"))
+        .unwrap()
+        .replacen("id = \"telemetry\"", "id = \"tele2\"", 1);
+    // Wrong types inside [plot] and [labels], beside one at the top.
+    let typed = telemetry
+        .replacen("prevalence = 0.03", "prevalence = true", 1)
+        .replacen("x = \"login_velocity\"", "x = 1", 1)
+        .replacen("quantile = 0.95", "quantile = true", 1);
+    assert_eq!(typed.matches("true").count(), 2, "the fixture changed");
+    std::fs::write(d.join("typed.toml"), typed).unwrap();
+    // Rule problems, several.
+    let rules = "id = \"x\"\ntitle = \"t\"\nquantile = 2.0\nn = 0\n[[features]]\nname = \"a\"\n\
+                 weight = 1\ndistribution = { kind = \"beta\", a = -1, b = 1 }\n";
+    std::fs::write(d.join("rules.toml"), rules).unwrap();
+    // One case in a lab that scales its features.
+    let one = telemetry.replacen("n = 2000", "n = 1", 1);
+    std::fs::write(d.join("one.toml"), one).unwrap();
+    for (file, lines) in [
+        (
+            "typed.toml",
+            &[
+                "quantile: true is not a number",
+                "plot.x: 1 is not text in quotes",
+                "labels.prevalence: true is not a number",
+            ][..],
+        ),
+        (
+            "rules.toml",
+            &[
+                "rules.toml:3:1: quantile: must be between 0 and 1, got 2",
+                "rules.toml:4:1: n: must be at least 1",
+                "rules.toml:8:1: features[0].distribution: a must be greater than 0, got -1",
+            ],
+        ),
+        (
+            "one.toml",
+            &["n: one case has nothing to be scaled against"],
+        ),
+    ] {
+        for command in [
+            &["lab", "check", file][..],
+            &["run", "--lab", file, "--no-plot"],
+        ] {
+            let out = run(d, command);
+            assert_eq!(out.status.code(), Some(1), "{command:?}");
+            let text = stdout(&out) + &stderr(&out);
+            for line in lines {
+                assert!(text.contains(line), "{command:?}: {line}\n{text}");
+            }
+            assert!(!text.contains("TOML parse error"), "{text}");
+        }
+    }
+    // A data lab may plot a column that is not scored; one its file lacks is refused.
+    let kdd = std::fs::read_to_string(root.join("lab/kdd.toml"))
+        .unwrap()
+        .replacen("id = \"kdd\"", "id = \"kdd-x\"", 1);
+    std::fs::copy(root.join("lab/kdd_smtp.csv.gz"), d.join("kdd_smtp.csv.gz")).unwrap();
+    for (x, ok) in [("attack", true), ("nosuch", false)] {
+        let lab = kdd.replacen("x = \"src_bytes\"", &format!("x = \"{x}\""), 1);
+        std::fs::write(d.join("k.toml"), lab).unwrap();
+        let out = run(d, &["lab", "check", "k.toml"]);
+        assert_eq!(out.status.success(), ok, "{x}: {}", stdout(&out));
+    }
+}
+
+#[test]
+fn a_folder_of_hand_ins_counts_each_once_and_skips_hidden_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (args, file) in [
+        (&["run", "--no-plot"][..], "a.json"),
+        (&["run", "--no-plot", "--quantile", "0.9"][..], "b.json"),
+    ] {
+        std::fs::write(d.join(file), run(d, args).stdout).unwrap();
+    }
+    std::fs::create_dir_all(d.join("in/ana")).unwrap();
+    let out = run(
+        d,
+        &[
+            "compare",
+            "a.json",
+            "b.json",
+            "--reflection",
+            "in/ana/r.json",
+        ],
+    );
+    assert!(out.status.success());
+    std::fs::write(d.join("in/ana/._r.json"), "editor junk").unwrap();
+    std::os::unix::fs::symlink("ana/r.json", d.join("in/linked.json")).unwrap();
+    let out = run(d, &["reflect", "check", "in", "in/ana", "--format", "csv"]);
+    let csv = stdout(&out);
+    assert_eq!(csv.lines().count(), 2, "a header and one row:\n{csv}");
+    assert!(csv.contains("in/ana/r.json,"), "{csv}");
 }

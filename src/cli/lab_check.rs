@@ -154,9 +154,28 @@ impl Finder<'_> {
         }
     }
 
+    /// `value` as a table, or a problem saying it must be one (`form`, e.g. "[plot]").
+    fn table<'v>(
+        &mut self,
+        value: &'v toml::Spanned<DeValue<'v>>,
+        path: &str,
+        form: &str,
+    ) -> Option<&'v DeTable<'v>> {
+        let table = value.get_ref().as_table();
+        if table.is_none() {
+            let text = self.text[value.span()].trim();
+            self.add(
+                value.span().start,
+                format!("{path}: {text} is not a table; write it as {form}"),
+            );
+        }
+        table
+    }
+
     fn distribution(&mut self, value: &toml::Spanned<DeValue>, path: &str) {
-        let Some(table) = value.get_ref().as_table() else {
-            return; // a wrong type: the typed pass says so
+        let form = "{ kind = \"beta\", a = 2.0, b = 4.0 }";
+        let Some(table) = self.table(value, path, form) else {
+            return;
         };
         let kind = table.iter().find(|(k, _)| k.get_ref() == "kind");
         let kinds = crate::lab::kinds_in_words(|kind, _| kind.to_string());
@@ -168,6 +187,11 @@ impl Finder<'_> {
             return;
         };
         let Some(name) = kind.get_ref().as_str() else {
+            let text = self.text[kind.span()].trim();
+            self.add(
+                kind.span().start,
+                format!("{path}.kind: {text} is not a distribution's name in quotes ({kinds})"),
+            );
             return;
         };
         match crate::lab::InputDistribution::parameter_names(name) {
@@ -202,45 +226,25 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit> {
         None => crate::filesystem::read_limited(&args.file, crate::filesystem::LAB_FILE_LIMIT)
             .with_context(|| format!("cannot read lab file {name}"))?,
     };
-    let mut found = match shape_problems(&text) {
+    let (mut found, lab) = match problems(&text, builtin.is_some()) {
         Ok(found) => found,
         Err(e) => {
-            crate::filesystem::print_stdout(&format!("{name}: not valid TOML: {e}"))?;
+            crate::filesystem::print_stdout(&format!("{name}: {}\n", e.trim_end()))?;
             return Ok(Exit::Failure);
         }
     };
-    if found.is_empty() {
-        // The keys are right: now the values' types, then every rule a run relies on.
-        match Lab::from_toml_unchecked(&text) {
-            Err(e) => {
-                crate::filesystem::print_stdout(&format!("{name}: {e}\n"))?;
-                return Ok(Exit::Failure);
+    if let Some(lab) = lab.filter(|_| found.is_empty()) {
+        match data_problem(&lab, args, builtin.is_some()) {
+            Some(problem) => {
+                let at = crate::lab::locate(&text, "data.file").unwrap_or((1, 1));
+                found.push((at, problem));
             }
-            Ok(lab) => {
-                if builtin.is_none()
-                    && let Some(spoof) = super::resolve::borrowed_id(&lab, &text)
-                {
-                    found.push((crate::lab::locate(&text, "id").unwrap_or((1, 1)), spoof));
-                }
-                for problem in lab.located_problems(&text) {
-                    if let LabError::Invalid { field, problem, at } = problem {
-                        found.push((at.unwrap_or((1, 1)), format!("{field}: {problem}")));
-                    }
-                }
-                if found.is_empty()
-                    && let Some(problem) = data_problem(&lab, args, builtin.is_some())
-                {
-                    let at = crate::lab::locate(&text, "data.file").unwrap_or((1, 1));
-                    found.push((at, problem));
-                }
-                if found.is_empty() {
-                    crate::filesystem::print_stdout(&format!("{name}: {}\n", summary(&lab)))?;
-                    return Ok(Exit::Success);
-                }
+            None => {
+                crate::filesystem::print_stdout(&format!("{name}: {}\n", summary(&lab)))?;
+                return Ok(Exit::Success);
             }
         }
     }
-    found.sort_by_key(|(at, _)| *at);
     let mut out: String = found
         .iter()
         .map(|((line, column), message)| format!("{name}:{line}:{column}: {message}\n"))
@@ -252,6 +256,28 @@ pub(super) fn check(args: &CheckArgs) -> Result<Exit> {
     ));
     crate::filesystem::print_stdout(&out)?;
     Ok(Exit::Failure)
+}
+
+/// A lab file's problems, each with its place, as `lab check` finds them: unknown, missing
+/// and mistyped keys first; when there are none, every rule a run relies on (and another
+/// lab's built-in id borrowed). With the lab, where it could be read. Err: not TOML, or a
+/// value no lab can hold (the message says which).
+pub(super) fn problems(text: &str, builtin: bool) -> Result<(Vec<Located>, Option<Lab>), String> {
+    let mut found = shape_problems(text).map_err(|e| format!("not valid TOML: {e}"))?;
+    if !found.is_empty() {
+        return Ok((found, None));
+    }
+    let lab = Lab::from_toml_unchecked(text).map_err(|e| e.to_string())?;
+    if !builtin && let Some(spoof) = super::resolve::borrowed_id(&lab, text) {
+        found.push((crate::lab::locate(text, "id").unwrap_or((1, 1)), spoof));
+    }
+    for problem in lab.located_problems(text) {
+        if let LabError::Invalid { field, problem, at } = problem {
+            found.push((at.unwrap_or((1, 1)), format!("{field}: {problem}")));
+        }
+    }
+    found.sort_by_key(|(at, _)| *at);
+    Ok((found, Some(lab)))
 }
 
 /// A problem at a line and column (both from 1).
@@ -270,19 +296,26 @@ pub(super) fn shape_problems(text: &str) -> Result<Vec<Located>, String> {
     finder.types(top, "", false);
     for (key, value) in top.iter() {
         match (key.get_ref().as_ref(), value.get_ref()) {
-            ("plot", DeValue::Table(t)) => finder.keys(t, value.span().start, "plot.", &PLOT, &[]),
-            ("labels", DeValue::Table(t)) => {
-                finder.keys(t, value.span().start, "labels.", &LABELS, &[])
-            }
-            ("data", DeValue::Table(t)) => {
-                finder.keys(t, value.span().start, "data.", &DATA, &DATA)
+            (section @ ("plot" | "labels" | "data"), _) => {
+                let (known, required): (&[&str], &[&str]) = match section {
+                    "plot" => (&PLOT, &[]),
+                    "labels" => (&LABELS, &[]),
+                    _ => (&DATA, &DATA),
+                };
+                let form = format!("a [{section}] section");
+                if let Some(t) = finder.table(value, section, &form) {
+                    let path = format!("{section}.");
+                    finder.keys(t, value.span().start, &path, known, required);
+                    finder.types(t, &path, false);
+                }
             }
             ("features", DeValue::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
-                    let Some(t) = item.get_ref().as_table() else {
+                    let at = format!("features[{i}]");
+                    let Some(t) = finder.table(item, &at, "a [[features]] section") else {
                         continue;
                     };
-                    let path = format!("features[{i}].");
+                    let path = format!("{at}.");
                     finder.keys(t, item.span().start, &path, &FEATURE, &["name", "weight"]);
                     finder.types(t, &path, false);
                     for (k, v) in t.iter() {
@@ -291,6 +324,13 @@ pub(super) fn shape_problems(text: &str) -> Result<Vec<Located>, String> {
                         }
                     }
                 }
+            }
+            ("features", _) => {
+                let text = text[value.span()].trim();
+                finder.add(
+                    value.span().start,
+                    format!("features: {text} is not a list of [[features]] sections"),
+                );
             }
             _ => {}
         }
@@ -314,7 +354,7 @@ fn data_problem(lab: &Lab, args: &CheckArgs, builtin: bool) -> Option<String> {
             crate::data::Source::File(dir.join(&spec.file))
         }
     };
-    let plan = crate::data::Plan::of_lab(lab, false);
+    let plan = crate::data::Plan::of_lab(lab, true);
     crate::data::check_header(&source, &plan)
         .err()
         .map(|e| format!("data.file: {e}"))
@@ -323,7 +363,8 @@ fn data_problem(lab: &Lab, args: &CheckArgs, builtin: bool) -> Option<String> {
 /// What a valid lab is, in one line.
 fn summary(lab: &Lab) -> String {
     let what = if lab.is_generated() {
-        format!("generates {} cases (seed {})", lab.n, lab.seed)
+        let cases = if lab.n == 1 { "case" } else { "cases" };
+        format!("generates {} {cases} (seed {})", lab.n, lab.seed)
     } else {
         format!(
             "scores {}",
@@ -339,9 +380,10 @@ fn summary(lab: &Lab) -> String {
         .as_ref()
         .map_or(String::new(), |l| format!(", labels in {:?}", l.name));
     format!(
-        "a valid lab: {:?}, {what}, {} features ({}), {cut}{labels}",
+        "a valid lab: {:?}, {what}, {} feature{} ({}), {cut}{labels}",
         lab.id,
         lab.features.len(),
+        if lab.features.len() == 1 { "" } else { "s" },
         lab.feature_list()
     )
 }

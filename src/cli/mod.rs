@@ -68,7 +68,8 @@ enum Command {
     #[command(subcommand)]
     Reflect(ReflectCommand),
     /// Print a run's numpy twin: a Python script (or Jupyter notebook) that reproduces the
-    /// run with numpy and scikit-learn and prints its numbers; takes every `run` flag.
+    /// run with numpy and scikit-learn and prints its numbers; takes `run`'s flags (not
+    /// the export; its --plot is where the twin saves its picture).
     Notebook(Box<notebook::NotebookArgs>),
     /// Cut the run's population at many quantiles or thresholds: the review queue's size
     /// and, with labels, precision and recall at each; draws the trade-off.

@@ -35,6 +35,10 @@ pub(super) fn execute(args: &NotebookArgs) -> Result<()> {
     let command = command.trim_end().replace(" --format ipynb", "");
     // The twin saves its picture where --plot says, else beside the run's under its own
     // name, so running both never replaces one picture with the other.
+    if let Some(path) = args.run.plot.as_deref().filter(|_| !args.run.no_plot) {
+        // The twin will write there when it runs: only over an earlier PNG, as `run` does.
+        super::output::Output::new("--plot", path, crate::filesystem::Replace::Png).check()?;
+    }
     let plot = (!args.run.no_plot).then(|| match &args.run.plot {
         Some(path) => path.to_string_lossy().into_owned(),
         None => format!("{}-plot-numpy.png", resolved.cfg.lab.id),

@@ -103,10 +103,17 @@ fn cut(s: &str) -> Result<f64, String> {
 
 pub(super) fn weights(s: &str) -> Result<WeightsArg, String> {
     let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    if parts.iter().all(|p| p.is_empty()) {
+        return Err(
+            "no weights given; give weights as 0.4,0.1,0.2,0.15,0.15 or severity=0.4,activity=0 \
+             (with --data, the columns: src_bytes=0.5,dst_bytes=0.5)"
+                .into(),
+        );
+    }
     if let Some(i) = parts.iter().position(|p| p.is_empty()) {
         return Err(format!(
             "weight {} of {} is empty (a stray comma?); give weights as \
-             0.4,0.1,0.2,0.15,0.15 or severity=0.4,activity=0",
+             0.4,0.1,0.2,0.15,0.15 or name=value pairs, severity=0.4,activity=0",
             i + 1,
             parts.len()
         ));

@@ -62,7 +62,7 @@ impl Verdict {
 }
 
 /// The fields the tool fills from the runs.
-const FACT_FIELDS: [&str; 3] = ["what_changed", "metric_before", "metric_after"];
+pub(super) const FACT_FIELDS: [&str; 3] = ["what_changed", "metric_before", "metric_after"];
 
 /// Recomputes a reflection's two runs and compares the facts it holds with theirs.
 pub(super) fn check_facts(doc: &Value, lab_file: Option<&Path>) -> Facts {
@@ -139,19 +139,26 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             files.push(path.clone());
         }
     }
+    // A file named twice (overlapping folders, a link to another hand-in) is one row.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     Ok(files)
 }
 
-/// The *.json files in `dir` and below. Hidden folders (.git) are skipped, and a link to a
-/// folder is not followed, so a link back up cannot loop.
+/// The *.json files in `dir` and below. Hidden files and folders (.git, an editor's
+/// ._x.json) are skipped, and a link to a folder is not followed, so a link back up cannot
+/// loop. A subfolder that cannot be read is listed itself, to be a row saying so.
 fn json_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let entries =
         std::fs::read_dir(dir).with_context(|| format!("cannot read folder {}", dir.display()))?;
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
         match entry.file_type() {
-            Ok(t) if t.is_dir() && !hidden => json_files_under(&path, out)?,
+            Ok(t) if t.is_dir() && json_files_under(&path, out).is_err() => out.push(path),
+            Ok(t) if t.is_dir() => {}
             _ if path.extension().is_some_and(|e| e == "json") && path.is_file() => {
                 out.push(path);
             }

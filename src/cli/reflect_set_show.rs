@@ -115,6 +115,23 @@ pub(super) fn set(args: &SetArgs) -> Result<()> {
         )
         .into());
     }
+    if super::reflect::FACT_FIELDS.contains(&args.field.as_str()) {
+        return Err(crate::error::UsageError::new(
+            "FIELD",
+            format!(
+                "{} is filled in by `compare --reflection` from the two runs, and `reflect \
+                 check` holds it to them; the fields to answer are: {}",
+                args.field,
+                fields
+                    .iter()
+                    .filter(|f| !super::reflect::FACT_FIELDS.contains(&f.as_str()))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .into());
+    }
     let answer = if args.text == "-" {
         let mut s = String::new();
         std::io::stdin()
@@ -145,6 +162,10 @@ pub(super) fn set(args: &SetArgs) -> Result<()> {
         .into());
     }
     match &old {
+        None if answer.trim().is_empty() => {
+            say!("{} in {name} is empty already; nothing changed", args.field);
+            return Ok(());
+        }
         Some(old) if *old == answer => {
             say!(
                 "{} in {name} already has that answer; nothing changed",

@@ -48,10 +48,10 @@ pub(super) fn load_lab(arg: Option<&Path>) -> Result<(Lab, Option<PathBuf>)> {
     let text = crate::filesystem::read_limited(path, crate::filesystem::LAB_FILE_LIMIT)
         .with_context(|| format!("cannot read lab file {}", path.display()))?;
     let lab = Lab::from_toml(&text).map_err(|e| {
-        // Wrong keys and types are said in plain words, every one with its line, as
-        // `lab check` says them, rather than as the TOML parser's first complaint.
-        match super::lab_check::shape_problems(&text) {
-            Ok(found) if !found.is_empty() => {
+        // Every problem, each with its line, as `lab check` says them, rather than the
+        // first one found (or the TOML parser's own words for a wrong type).
+        match super::lab_check::problems(&text, false) {
+            Ok((found, _)) if !found.is_empty() => {
                 let listed: Vec<String> = found
                     .iter()
                     .map(|((line, column), problem)| {

@@ -74,6 +74,17 @@ impl Lab {
         if self.n == 0 {
             p.add("n", "must be at least 1");
         }
+        let scaled = self.features.iter().find(|f| f.scale != super::Scale::None);
+        if let Some(f) = scaled.filter(|_| self.n == 1 && self.is_generated()) {
+            p.add(
+                "n",
+                format!(
+                    "one case has nothing to be scaled against (feature {} is scaled); give n = \
+                     2 or more",
+                    f.name
+                ),
+            );
+        }
         if self.quantile.is_some() && self.threshold.is_some() {
             p.add("threshold", "give either quantile or threshold, not both");
         }
@@ -160,7 +171,11 @@ impl Lab {
                 }
             }
         }
-        if self.feature_index(&self.plot.x).is_none() {
+        // A data lab may plot any column of its file (the header check finds it).
+        if self.is_generated()
+            && !self.features.is_empty()
+            && self.feature_index(&self.plot.x).is_none()
+        {
             p.add(
                 "plot.x",
                 format!(
