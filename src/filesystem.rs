@@ -187,8 +187,12 @@ fn holds_png(path: &Path) -> bool {
     let mut head = [0u8; 8];
     options.open(path).is_ok_and(|mut f| {
         f.metadata().is_ok_and(|m| m.is_file())
-            && f.read_exact(&mut head).is_ok()
-            && head == *b"\x89PNG\r\n\x1a\n"
+            && match f.read_exact(&mut head) {
+                Ok(()) => head == *b"\x89PNG\r\n\x1a\n",
+                // Empty: no one's work, and what a plot swapped in just before a crash
+                // may be left as (see `exchanged`).
+                Err(_) => f.metadata().is_ok_and(|m| m.len() == 0),
+            }
     })
 }
 
@@ -272,6 +276,10 @@ impl Staged {
         let Staged { file, target, .. } = self;
         let exists = std::fs::symlink_metadata(&target).is_ok();
         check_target(&target, self.replace)?;
+        if exists && self.replace == Replace::Png && exchanged(file.path(), &target) {
+            // The temporary name now holds the old plot; dropping `file` removes it.
+            return Ok(false);
+        }
         let persisted = if exists {
             file.persist(&target).map(|_| ())
         } else {
@@ -285,6 +293,41 @@ impl Staged {
             }
         })?;
         Ok(!exists)
+    }
+}
+
+/// Swaps `new` and `target` atomically (`renameat2` with `RENAME_EXCHANGE`), so `new`'s
+/// name then holds the old file; false where the file system cannot swap. A plot replaces
+/// an earlier one this way: a rename over an existing file makes ext4 write the new file
+/// out at once (its `auto_da_alloc`, 0.25 ms of a 3 ms run here), a guarantee against an
+/// empty file after a crash that a plot, drawn again by any run, does not need (and an
+/// empty file is replaced as a plot is; see [`holds_png`]).
+fn exchanged(new: &Path, target: &Path) -> bool {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let (Ok(from), Ok(to)) = (
+            std::ffi::CString::new(new.as_os_str().as_bytes()),
+            std::ffi::CString::new(target.as_os_str().as_bytes()),
+        ) else {
+            return false;
+        };
+        // SAFETY: two NUL-terminated paths that outlive the call.
+        let done = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                from.as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        done == 0
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        let _ = (new, target);
+        false
     }
 }
 

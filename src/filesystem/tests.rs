@@ -51,6 +51,23 @@ fn nothing_is_in_place_until_commit_and_a_dropped_stage_leaves_nothing() {
 }
 
 #[test]
+fn a_plot_replaces_an_earlier_one_by_swapping_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let plot = dir.path().join("p.png");
+    // An empty file is no one's work (and what a swap may leave after a crash).
+    std::fs::write(&plot, b"").unwrap();
+    assert!(!write(&plot, b"\x89PNG\r\n\x1a\nfirst", Replace::Png).unwrap());
+    assert!(!write(&plot, b"\x89PNG\r\n\x1a\nsecond", Replace::Png).unwrap());
+    assert_eq!(std::fs::read(&plot).unwrap(), b"\x89PNG\r\n\x1a\nsecond");
+    // The old plot went with the temporary name it was swapped to.
+    assert_eq!(entries(dir.path()), ["p.png"]);
+    // Something short that is not a PNG is still not replaced.
+    std::fs::write(&plot, b"notes").unwrap();
+    assert!(write(&plot, b"\x89PNG\r\n\x1a\nthird", Replace::Png).is_err());
+    assert_eq!(std::fs::read(&plot).unwrap(), b"notes");
+}
+
+#[test]
 fn only_a_persons_file_is_flushed_to_disk_and_before_it_is_put_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let syncs = || SYNCS.with(std::cell::Cell::get);
