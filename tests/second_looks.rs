@@ -390,3 +390,61 @@ fn a_folder_of_hand_ins_counts_each_once_and_skips_hidden_files() {
     assert_eq!(csv.lines().count(), 2, "a header and one row:\n{csv}");
     assert!(csv.contains("in/ana/r.json,"), "{csv}");
 }
+
+#[test]
+fn text_from_a_data_file_is_quoted_short_and_escaped_in_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A header cell of megabytes, then a cell of a thousand letters.
+    let wide = format!("a,{}\n1,2\n", "x".repeat(5_000_000));
+    std::fs::write(d.join("wide.csv"), wide).unwrap();
+    let out = run(
+        d,
+        &[
+            "run",
+            "--data",
+            "wide.csv",
+            "--weights",
+            "zz=1",
+            "--no-plot",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).len() < 1000, "{} bytes", stderr(&out).len());
+    assert!(
+        stderr(&out).contains("(5000000 characters)"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(d.join("long.csv"), format!("a,b\n1,{}\n", "y".repeat(1000))).unwrap();
+    let out = run(
+        d,
+        &[
+            "run",
+            "--data",
+            "long.csv",
+            "--weights",
+            "a=1,b=1",
+            "--no-plot",
+        ],
+    );
+    assert!(
+        stderr(&out).contains("… (1000 characters) is not a number"),
+        "{}",
+        stderr(&out)
+    );
+    // A control character in the file's name does not reach the terminal.
+    let odd = "we\u{1b}[31mird.csv";
+    std::fs::write(d.join(odd), "a,b\n1,x\n").unwrap();
+    let out = run(
+        d,
+        &["run", "--data", odd, "--weights", "a=1,b=1", "--no-plot"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr(&out).contains('\u{1b}'), "{:?}", stderr(&out));
+    assert!(
+        stderr(&out).contains("we\\u{1b}[31mird.csv"),
+        "{:?}",
+        stderr(&out)
+    );
+}

@@ -13,11 +13,12 @@ pub(super) fn number(cell: &[u8]) -> Result<f64, String> {
     // malformed text except underscores, which float() accepts and CSV exports never write.
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        Ok(v) if v.is_infinite() && is_overflow(s) => {
-            Err(format!("{s:?} overflows a double (beyond about 1.8e308)"))
-        }
-        Ok(_) => Err(format!("{s:?} is not a finite number")),
-        Err(_) => Err(format!("{s:?} is not a number")),
+        Ok(v) if v.is_infinite() && is_overflow(s) => Err(format!(
+            "{} overflows a double (beyond about 1.8e308)",
+            quoted(s)
+        )),
+        Ok(_) => Err(format!("{} is not a finite number", quoted(s))),
+        Err(_) => Err(format!("{} is not a number", quoted(s))),
     }
 }
 
@@ -31,11 +32,24 @@ pub(super) fn label(cell: &[u8]) -> Result<bool, String> {
             Ok(1.0) => Ok(true),
             Ok(0.0) => Ok(false),
             _ => Err(format!(
-                "{:?} is not a label; a label is 0 (benign) or 1 (threat)",
-                String::from_utf8_lossy(text)
+                "{} is not a label; a label is 0 (benign) or 1 (threat)",
+                quoted(&String::from_utf8_lossy(text))
             )),
         },
     }
+}
+
+/// Text from the file as a message quotes it: escaped as a Rust string (no control byte
+/// reaches the terminal) and, past 60 characters, cut with its length said, so a cell of
+/// megabytes is not echoed whole.
+pub(crate) fn quoted(text: &str) -> String {
+    const SHOWN: usize = 60;
+    let count = text.chars().count();
+    if count <= SHOWN {
+        return format!("{text:?}");
+    }
+    let head: String = text.chars().take(SHOWN).collect();
+    format!("{:?}… ({count} characters)", head)
 }
 
 fn trim(cell: &[u8]) -> &[u8] {

@@ -36,9 +36,9 @@ pub struct DataError {
 
 fn location(line: &Option<u64>, column: &Option<String>) -> String {
     match (line, column) {
-        (Some(l), Some(c)) => format!(", line {l}, column {c:?}"),
+        (Some(l), Some(c)) => format!(", line {l}, column {}", field::quoted(c)),
         (Some(l), None) => format!(", line {l}"),
-        (None, Some(c)) => format!(", column {c:?}"),
+        (None, Some(c)) => format!(", column {}", field::quoted(c)),
         (None, None) => String::new(),
     }
 }
@@ -241,12 +241,8 @@ pub fn score(source: &Source, plan: &Plan) -> Result<Scored, DataError> {
         scores = vec![0.0; rows];
         let mut used = Vec::new();
         for (i, (column, spec)) in columns.iter().zip(&plan.features).enumerate() {
-            fitted[i] = Fitted::fit(spec.scale, column).map_err(|problem| DataError {
-                file: source.name(),
-                line: None,
-                column: Some(spec.name.clone()),
-                problem,
-            })?;
+            fitted[i] = Fitted::fit(spec.scale, column)
+                .map_err(|problem| source.error(None, Some(&spec.name), problem))?;
             used.clone_from(column);
             fitted[i].apply_all(&mut used);
             for (s, &x) in scores.iter_mut().zip(&used) {

@@ -34,14 +34,25 @@ impl Source {
         }
     }
 
-    pub(super) fn error(
+    /// The name as an error message shows it: escaped where it holds a control character,
+    /// which would otherwise reach the terminal.
+    fn shown_name(&self) -> String {
+        let name = self.name();
+        if name.chars().any(char::is_control) {
+            format!("{name:?}")
+        } else {
+            name
+        }
+    }
+
+    pub(crate) fn error(
         &self,
         line: Option<u64>,
         column: Option<&str>,
         problem: String,
     ) -> DataError {
         DataError {
-            file: self.name(),
+            file: self.shown_name(),
             line,
             column: column.map(str::to_string),
             problem,
@@ -224,7 +235,7 @@ impl Source {
             let mut listed: Vec<String> = header
                 .iter()
                 .take(SHOWN)
-                .map(|h| format!("{h:?}"))
+                .map(|h| super::field::quoted(h))
                 .collect();
             if header.len() > SHOWN {
                 listed.push(format!("and {} more", header.len() - SHOWN));
@@ -233,7 +244,8 @@ impl Source {
                 Some(1),
                 None,
                 format!(
-                    "has no column {name:?}{hint}; its columns are {}",
+                    "has no column {}{hint}; its columns are {}",
+                    super::field::quoted(name),
                     listed.join(", ")
                 ),
             )
