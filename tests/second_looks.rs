@@ -448,3 +448,28 @@ fn text_from_a_data_file_is_quoted_short_and_escaped_in_errors() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_hand_ins_name_is_text_in_the_csv_and_escaped_in_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (args, file) in [
+        (&["run", "--no-plot"][..], "a.json"),
+        (&["run", "--no-plot", "--quantile", "0.9"][..], "b.json"),
+    ] {
+        std::fs::write(d.join(file), run(d, args).stdout).unwrap();
+    }
+    std::fs::create_dir(d.join("in")).unwrap();
+    for name in ["=HYPERLINK(1).json", "a\u{1b}[31mb.json"] {
+        let path = format!("in/{name}");
+        let out = run(d, &["compare", "a.json", "b.json", "--reflection", &path]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    // Named one by one (`reflect check *.json`), a name is a cell of its own.
+    let args = ["reflect", "check", "--format", "csv", "=HYPERLINK(1).json"];
+    let csv = stdout(&run(&d.join("in"), &args));
+    assert!(csv.contains("\n'=HYPERLINK(1).json,"), "{csv}");
+    let table = stdout(&run(d, &["reflect", "check", "in"]));
+    assert!(!table.contains('\u{1b}'), "{table:?}");
+    assert!(table.contains("\\u{1b}"), "{table:?}");
+}

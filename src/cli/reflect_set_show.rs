@@ -273,6 +273,13 @@ pub(super) fn table(rows: &[[String; 4]], csv: bool) -> String {
     let all: Vec<&[String; 4]> = std::iter::once(&header).chain(rows).collect();
     if csv {
         let cell = |c: &String| {
+            // A cell a spreadsheet would run as a formula (a hand-in named "=HYPERLINK(..)
+            // .json") is written as text, with the apostrophe spreadsheets take for that.
+            let c = &if c.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{c}")
+            } else {
+                c.clone()
+            };
             if c.contains([',', '"', '\n', '\r']) {
                 format!("\"{}\"", c.replace('"', "\"\""))
             } else {
@@ -284,6 +291,16 @@ pub(super) fn table(rows: &[[String; 4]], csv: bool) -> String {
             .map(|r| r.iter().map(cell).collect::<Vec<_>>().join(",") + "\n")
             .collect();
     }
+    // No control character (a newline, an escape sequence in a file's name) reaches the
+    // terminal: such a cell is shown escaped.
+    let shown = |c: &String| {
+        if c.chars().any(char::is_control) {
+            format!("{c:?}")
+        } else {
+            c.clone()
+        }
+    };
+    let all: Vec<[String; 4]> = all.iter().map(|r| r.each_ref().map(shown)).collect();
     let widths: Vec<usize> = (0..4)
         .map(|i| all.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
@@ -294,6 +311,7 @@ pub(super) fn table(rows: &[[String; 4]], csv: bool) -> String {
                 .zip(&widths)
                 .map(|(c, &w)| format!("{c:<w$}"))
                 .collect();
+
             cells.join("  ").trim_end().to_string() + "\n"
         })
         .collect()
