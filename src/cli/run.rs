@@ -57,7 +57,8 @@ pub struct RunArgs {
 
     /// Where to write the picture (PNG; only an earlier PNG is replaced) [default:
     /// <lab id>-plot.png, with what the run changes from its lab in the name, e.g.
-    /// module2-plot.png, module2-quantile-0.9-plot.png; for sweep <lab id>-sweep.png]
+    /// module2-plot.png, module2-quantile-0.9-plot.png; for sweep <lab id>-sweep.png; for
+    /// notebook, where the twin saves its picture, <lab id>-plot-numpy.png]
     #[arg(long, value_name = "PATH", value_parser = parse::png_path, conflicts_with = "no_plot")]
     pub plot: Option<PathBuf>,
 
