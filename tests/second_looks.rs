@@ -23,6 +23,16 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The baseline run as a.json and the quantile-0.9 run as b.json, in `d`.
+fn write_runs(d: &Path) {
+    for (args, file) in [
+        (&["run", "--no-plot"][..], "a.json"),
+        (&["run", "--no-plot", "--quantile", "0.9"][..], "b.json"),
+    ] {
+        std::fs::write(d.join(file), run(d, args).stdout).unwrap();
+    }
+}
+
 /// Exit 2, nothing on stdout, and stderr naming `flag` and saying `says`.
 fn usage_error(out: &Output, flag: &str, says: &str) {
     let err = stderr(out);
@@ -97,12 +107,7 @@ fn weights_and_cuts_say_what_is_wrong_in_short_numbers() {
 fn reflect_set_never_erases_an_answer_unasked() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    for (args, file) in [
-        (&["run", "--no-plot"][..], "a.json"),
-        (&["run", "--no-plot", "--quantile", "0.9"][..], "b.json"),
-    ] {
-        std::fs::write(d.join(file), run(d, args).stdout).unwrap();
-    }
+    write_runs(d);
     let out = run(
         d,
         &["compare", "a.json", "b.json", "--reflection", "r.json"],
@@ -238,12 +243,7 @@ fn a_read_only_or_hard_linked_file_is_not_replaced() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    for (args, file) in [
-        (&["run", "--no-plot"][..], "a.json"),
-        (&["run", "--no-plot", "--quantile", "0.9"][..], "b.json"),
-    ] {
-        std::fs::write(d.join(file), run(d, args).stdout).unwrap();
-    }
+    write_runs(d);
     assert!(
         run(
             d,
@@ -365,12 +365,7 @@ fn a_lab_files_problems_are_all_listed_by_check_and_by_run() {
 fn a_folder_of_hand_ins_counts_each_once_and_skips_hidden_files() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    for (args, file) in [
-        (&["run", "--no-plot"][..], "a.json"),
-        (&["run", "--no-plot", "--quantile", "0.9"][..], "b.json"),
-    ] {
-        std::fs::write(d.join(file), run(d, args).stdout).unwrap();
-    }
+    write_runs(d);
     std::fs::create_dir_all(d.join("in/ana")).unwrap();
     let out = run(
         d,
@@ -453,12 +448,7 @@ fn text_from_a_data_file_is_quoted_short_and_escaped_in_errors() {
 fn a_hand_ins_name_is_text_in_the_csv_and_escaped_in_the_table() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    for (args, file) in [
-        (&["run", "--no-plot"][..], "a.json"),
-        (&["run", "--no-plot", "--quantile", "0.9"][..], "b.json"),
-    ] {
-        std::fs::write(d.join(file), run(d, args).stdout).unwrap();
-    }
+    write_runs(d);
     std::fs::create_dir(d.join("in")).unwrap();
     for name in ["=HYPERLINK(1).json", "a\u{1b}[31mb.json"] {
         let path = format!("in/{name}");
