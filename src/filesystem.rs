@@ -186,13 +186,14 @@ fn holds_png(path: &Path) -> bool {
     }
     let mut head = [0u8; 8];
     options.open(path).is_ok_and(|mut f| {
-        f.metadata().is_ok_and(|m| m.is_file())
-            && match f.read_exact(&mut head) {
-                Ok(()) => head == *b"\x89PNG\r\n\x1a\n",
-                // Empty: no one's work, and what a plot swapped in just before a crash
-                // may be left as (see `exchanged`).
-                Err(_) => f.metadata().is_ok_and(|m| m.len() == 0),
-            }
+        let Ok(meta) = f.metadata() else {
+            return false;
+        };
+        // Empty: no one's work, and what a plot swapped in just before a crash may be left
+        // as (see `exchanged`).
+        meta.is_file()
+            && (meta.len() == 0
+                || (f.read_exact(&mut head).is_ok() && head == *b"\x89PNG\r\n\x1a\n"))
     })
 }
 

@@ -1,5 +1,6 @@
-//! Numbers for people: the shortest text that reads back as the same double, in
-//! scientific notation where plain digits would run long ("0.3", "1e100", "-2.5e-8").
+//! Numbers and text for people: the shortest text that reads back as the same double, in
+//! scientific notation where plain digits would run long ("0.3", "1e100", "-2.5e-8"), and
+//! text with no control character left to reach a terminal.
 
 /// `v` as a person would write it: Rust's plain shortest form for magnitudes from 1e-5 to
 /// 1e16 (as Python's repr), else its scientific shortest form; both read back as `v`.
@@ -8,6 +9,16 @@ pub(crate) fn number(v: f64) -> String {
         v.to_string()
     } else {
         format!("{v:e}")
+    }
+}
+
+/// `text` as it is, or escaped as a Rust string (quoted) where it holds a control
+/// character, which would otherwise reach the terminal (a newline, an escape sequence).
+pub(crate) fn without_controls(text: &str) -> String {
+    if text.chars().any(char::is_control) {
+        format!("{text:?}")
+    } else {
+        text.to_string()
     }
 }
 

@@ -344,16 +344,8 @@ pub(super) fn shape_problems(text: &str) -> Result<Vec<Located>, String> {
 /// read and has the columns the lab scores: the header only, no rows.
 fn data_problem(lab: &Lab, args: &CheckArgs, builtin: bool) -> Option<String> {
     let spec = lab.data.as_ref()?;
-    let source = match crate::lab::built_in_data(&spec.file).filter(|_| builtin) {
-        Some(bytes) => crate::data::Source::Bytes {
-            name: spec.file.clone(),
-            bytes: bytes.into(),
-        },
-        None => {
-            let dir = args.file.parent().unwrap_or(std::path::Path::new(""));
-            crate::data::Source::File(dir.join(&spec.file))
-        }
-    };
+    let lab_dir = (!builtin).then(|| args.file.parent().unwrap_or(std::path::Path::new("")));
+    let source = super::resolve::lab_data(&spec.file, lab_dir);
     let plan = crate::data::Plan::of_lab(lab, true);
     crate::data::check_header(&source, &plan)
         .err()

@@ -292,15 +292,11 @@ pub(super) fn table(rows: &[[String; 4]], csv: bool) -> String {
             .collect();
     }
     // No control character (a newline, an escape sequence in a file's name) reaches the
-    // terminal: such a cell is shown escaped.
-    let shown = |c: &String| {
-        if c.chars().any(char::is_control) {
-            format!("{c:?}")
-        } else {
-            c.clone()
-        }
-    };
-    let all: Vec<[String; 4]> = all.iter().map(|r| r.each_ref().map(shown)).collect();
+    // terminal.
+    let all: Vec<[String; 4]> = all
+        .iter()
+        .map(|r| r.each_ref().map(|c| crate::readable::without_controls(c)))
+        .collect();
     let widths: Vec<usize> = (0..4)
         .map(|i| all.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
@@ -311,7 +307,6 @@ pub(super) fn table(rows: &[[String; 4]], csv: bool) -> String {
                 .zip(&widths)
                 .map(|(c, &w)| format!("{c:<w$}"))
                 .collect();
-
             cells.join("  ").trim_end().to_string() + "\n"
         })
         .collect()

@@ -310,16 +310,22 @@ fn data_source(
     let spec = lab.data.clone().expect("a data run has a data spec");
     let source = match &args.data {
         Some(path) => Source::File(path.clone()),
-        None => match (lab_dir, lab::built_in_data(&spec.file)) {
-            (Some(dir), _) => Source::File(dir.join(&spec.file)),
-            (None, Some(bytes)) => Source::Bytes {
-                name: spec.file.clone(),
-                bytes: bytes.into(),
-            },
-            (None, None) => Source::File(PathBuf::from(&spec.file)),
-        },
+        None => lab_data(&spec.file, lab_dir.as_deref()),
     };
     Ok((source, data::Plan::of_lab(lab, !args.no_plot)))
+}
+
+/// Where a lab's data file is read: beside its lab file (`lab_dir`), or for a built-in lab
+/// from the copy compiled in (a name without either is read from the working folder).
+pub(super) fn lab_data(file: &str, lab_dir: Option<&Path>) -> Source {
+    match (lab_dir, lab::built_in_data(file)) {
+        (Some(dir), _) => Source::File(dir.join(file)),
+        (None, Some(bytes)) => Source::Bytes {
+            name: file.to_string(),
+            bytes: bytes.into(),
+        },
+        (None, None) => Source::File(PathBuf::from(file)),
+    }
 }
 
 pub(super) fn feature(lab: &Lab, flag: &str, name: &str) -> Result<usize, UsageError> {

@@ -34,17 +34,6 @@ impl Source {
         }
     }
 
-    /// The name as an error message shows it: escaped where it holds a control character,
-    /// which would otherwise reach the terminal.
-    fn shown_name(&self) -> String {
-        let name = self.name();
-        if name.chars().any(char::is_control) {
-            format!("{name:?}")
-        } else {
-            name
-        }
-    }
-
     pub(crate) fn error(
         &self,
         line: Option<u64>,
@@ -52,7 +41,7 @@ impl Source {
         problem: String,
     ) -> DataError {
         DataError {
-            file: self.shown_name(),
+            file: crate::readable::without_controls(&self.name()),
             line,
             column: column.map(str::to_string),
             problem,
