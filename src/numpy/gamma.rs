@@ -7,7 +7,8 @@
 //! The second squeeze, [`second_squeeze`], is a lower bound of the accepted region tight
 //! enough to leave the logarithms only the rejections and about 1% more. Wherever it
 //! accepts, numpy's log test accepts too, as computed (see its proof), so the same draws
-//! give the same variates.
+//! give the same variates. It is tested first, alone (one compare and one well-predicted
+//! branch a candidate); numpy's own squeeze and logarithms decide the few it leaves.
 
 use super::next_double;
 use super::ziggurat::{standard_exponential, standard_normal};
@@ -78,9 +79,22 @@ impl GammaMethod {
 /// `3 b t^4/4 = k x^4` (`k = 1/(108 b)`, up to rounding), `h >= -k x^4 / min(v0, 1)`. So if
 /// `u < 1 - MARGIN - k x^4 / min(v0, 1)`, then `ln u <= u - 1 < h - MARGIN`, and the margin
 /// absorbs every rounding in numpy's two sides: its computed test accepts as well.
-#[inline(always)]
+/// (The sampler uses its scaled form, [`second_squeeze_scaled`]; the tests check the two
+/// agree bit for bit.)
+#[cfg(test)]
 fn second_squeeze(k: f64, x4: f64, v0: f64) -> f64 {
     1.0 - MARGIN - k * x4 / v0.min(1.0)
+}
+
+const TWO_53: f64 = 9_007_199_254_740_992.0;
+
+/// [`second_squeeze`] times 2^53, computed on constants scaled by 2^53: each operation's
+/// result is the unscaled one's times 2^53 exactly (a power of two changes no rounding,
+/// and nothing here comes near overflow or the subnormals), so `m < scaled` is `m / 2^53
+/// < second_squeeze`. An infinite `k` gives -inf or NaN, which accepts nothing.
+#[inline(always)]
+fn second_squeeze_scaled(k: f64, x4: f64, v0: f64) -> f64 {
+    TWO_53 * (1.0 - MARGIN) - (TWO_53 * k) * x4 / v0.min(1.0)
 }
 
 #[inline(always)]
@@ -112,15 +126,19 @@ pub(super) fn standard_gamma<R: Rng + ?Sized>(method: GammaMethod, rng: &mut R) 
                 }
             };
             let v = v0 * v0 * v0;
-            let u = next_double(rng);
-            // numpy's squeeze exactly as numpy rounds it, widened by the second one: one
-            // well-predicted branch.
-            let numpy_squeeze = 1.0 - 0.0331 * (x * x) * (x * x);
+            // numpy's u is `next_double`, m / 2^53 for the draw's top 53 bits m. The
+            // second squeeze is tested on m against its bound scaled by 2^53, which scales
+            // every rounding exactly: the same decision, one multiply fewer.
+            let m = (rng.next_u64() >> 11) as f64;
             let x4 = (x * x) * (x * x);
-            if u < numpy_squeeze.max(second_squeeze(k, x4, v0)) {
+            if m < second_squeeze_scaled(k, x4, v0) {
                 return b * v;
             }
-            if log_test(u, x, v, b) {
+            // The rest of numpy's test, exactly as numpy rounds it: its own squeeze (which
+            // accepts little the second one does not), then the logarithms. The order
+            // does not matter: each part is a function of (x, u) alone.
+            let u = m * (1.0 / TWO_53);
+            if u < 1.0 - 0.0331 * (x * x) * (x * x) || log_test(u, x, v, b) {
                 return b * v;
             }
         },

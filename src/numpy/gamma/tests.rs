@@ -96,3 +96,40 @@ fn the_sampler_sends_few_candidates_to_the_logarithms() {
     assert!(logs < n * 3 / 100, "{logs} of {n}");
     assert!(logs > 0, "rejections still take the exact test");
 }
+
+/// The sampler tests the second squeeze on the draw's 53 bits against the bound scaled by
+/// 2^53: that scaled bound is the bound times 2^53 bit for bit, so the decision is the
+/// same, for candidates from where `v0` reaches 0 out to the farthest tail, and tiny ones.
+#[test]
+fn the_scaled_second_squeeze_is_the_second_squeeze_times_two_to_the_53() {
+    let mut compared = 0;
+    for shape in SHAPES {
+        let GammaMethod::Squeeze { c, k, .. } = GammaMethod::new(shape) else {
+            panic!("shape {shape} is drawn by Marsaglia and Tsang");
+        };
+        let lowest = -1.0 / c;
+        let steps = 100_000;
+        let grid = (0..=steps).map(|i| lowest + (40.0 - lowest) * f64::from(i) / f64::from(steps));
+        let tiny = (0..1000).map(|i| f64::from(i - 500) * 1e-15);
+        for x in grid.chain(tiny) {
+            let v0 = 1.0 + c * x;
+            if v0 <= 0.0 {
+                continue;
+            }
+            let x4 = (x * x) * (x * x);
+            let scaled = second_squeeze_scaled(k, x4, v0);
+            let unscaled = TWO_53 * second_squeeze(k, x4, v0);
+            if unscaled.is_nan() {
+                assert!(scaled.is_nan(), "shape {shape}, x {x:e}");
+            } else {
+                assert_eq!(
+                    scaled.to_bits(),
+                    unscaled.to_bits(),
+                    "shape {shape}, x {x:e}"
+                );
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared > 1_000_000, "{compared}");
+}
