@@ -53,9 +53,7 @@ pub(crate) fn fill_levels(
         // The first third's opening variates set the guess for the second third's start.
         let pilot = (third / 16).max(1);
         let start = truth.pos;
-        first[..pilot]
-            .iter_mut()
-            .for_each(|x| *x = beta(gamma, &mut truth));
+        truth = fill_betas(gamma, truth, &mut first[..pilot]);
         let mean = (truth.pos - start) as f64 / pilot as f64;
         let at = (start + (third as f64 * mean) as u64) & !3;
         let at = at.saturating_add_signed(guess_error).max(truth.pos);
@@ -66,9 +64,7 @@ pub(crate) fn fill_levels(
         let spec = std::thread::scope(|scope| {
             let handle =
                 crate::allocator::spawn_scoped(scope, || speculate(gamma, spec_rng, second, other));
-            first[pilot..]
-                .iter_mut()
-                .for_each(|x| *x = beta(gamma, &mut truth));
+            truth = fill_betas(gamma, truth.clone(), &mut first[pilot..]);
             handle.join().expect("a sampling thread panicked")
         });
         match stitch(gamma, &mut truth, second, &last[..third], spec) {
@@ -78,9 +74,17 @@ pub(crate) fn fill_levels(
         }
         out = last;
     }
-    out.iter_mut().for_each(|x| *x = beta(gamma, &mut truth));
+    truth = fill_betas(gamma, truth, out);
     *rng = truth.rng;
     stats
+}
+
+/// Beta(a, a) variates into `out` from `rng`, returned just past them (a function of its
+/// own so the generator stays in registers, as `column::fill_plain`).
+#[inline(never)]
+fn fill_betas(gamma: &Gamma, mut rng: Counting, out: &mut [f64]) -> Counting {
+    out.iter_mut().for_each(|x| *x = beta(gamma, &mut rng));
+    rng
 }
 
 #[inline(always)]
@@ -120,7 +124,16 @@ fn speculate(
     let mut end_states = EndStates::new(ends_from, total - ends_from);
     let mut tails = [Vec::with_capacity(WINDOW), Vec::with_capacity(WINDOW)];
     let mut prev = 0.0;
-    for k in 0..total {
+    // The long middle, where no start or state is recorded and both pairings' variates fall
+    // inside the chunk, is a loop of its own (see `fill_plain`).
+    let middle = (2 * WINDOW).max(1)..ends_from;
+    let mut k = 0;
+    while k < total {
+        if k == middle.start && middle.end > middle.start {
+            (rng, prev) = draw_paired(gamma, rng, prev, middle.clone(), same, other);
+            k = middle.end;
+            continue;
+        }
         if k < 2 * WINDOW {
             starts.push(rng.pos);
         }
@@ -143,12 +156,41 @@ fn speculate(
             }
         }
         prev = g;
+        k += 1;
     }
     PairedSpeculation {
         starts,
         tails,
         end_states,
     }
+}
+
+/// Gammas `ks` of a speculative stream (after `prev`, the one before them) paired both ways
+/// into `same` and `other`, every variate inside them; returns the generator and the last
+/// gamma. Like `column::fill_plain`, a function of its own so the generator stays in
+/// registers.
+#[inline(never)]
+fn draw_paired(
+    gamma: &Gamma,
+    mut rng: Counting,
+    mut prev: f64,
+    ks: std::ops::Range<usize>,
+    same: &mut [f64],
+    other: &mut [f64],
+) -> (Counting, f64) {
+    for k in ks {
+        let g = gamma.sample(&mut rng);
+        // Gammas k-1 and k make variate (k-1)/2 of pairing (k-1) % 2.
+        let (pairing, i) = ((k - 1) % 2, (k - 1) / 2);
+        let slot = if pairing == 0 {
+            &mut same[i]
+        } else {
+            &mut other[i]
+        };
+        *slot = prev / (prev + g);
+        prev = g;
+    }
+    (rng, prev)
 }
 
 /// Makes `part` the true continuation of the stream at `truth`, from the pairing the truth
