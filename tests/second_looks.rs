@@ -1,7 +1,7 @@
 //! What a second look at the finished commands found: a flag's value that breaks a run is
 //! named as that flag, an answer is never erased unasked, a folder of hand-ins may hold a
-//! folder per student, `lab check` looks at a data lab's file, and the flags a command
-//! does not use are not offered.
+//! folder per student, `lab check` looks at a data lab's file, the flags a command does
+//! not use are not offered, and an overflow on a data file's values blames the file.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -71,6 +71,34 @@ fn a_flag_whose_value_breaks_the_run_is_named_with_exit_2() {
     std::fs::write(d.join("n1.toml"), lab).unwrap();
     let out = run(d, &["run", "--lab", "n1.toml", "--no-plot"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+/// A score that overflows on a data file's own values names the file and its row, exit 1
+/// (the file is half the cause), not `--weights` as a bad flag.
+#[test]
+fn an_overflow_from_a_data_files_values_names_the_file_and_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("huge.csv"), "a,b\n1,2\n1e308,1e308\n3,4\n").unwrap();
+    let out = run(
+        d,
+        &[
+            "run",
+            "--data",
+            "huge.csv",
+            "--weights",
+            "a=1,b=1",
+            "--no-plot",
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    assert!(
+        err.contains("huge.csv, data row 2 (case 1)") && err.contains("scale the file's values"),
+        "{err}"
+    );
+    assert!(!err.contains("invalid value for '--weights'"), "{err}");
 }
 
 #[test]

@@ -10,7 +10,8 @@ use crate::memory;
 /// flag (exit 2): a score that overflowed with `--weights` (or with `--dist`/`--beta`
 /// alone), a feature that cannot be scaled whose distribution a flag set, or one case
 /// (`--n 1`) with nothing to scale against. From a lab file's own settings it stays a
-/// runtime error.
+/// runtime error, as does a score that overflowed on a data file's values (the file's row
+/// is named; the weights and the values share the blame).
 pub(super) fn blame_flag(err: anyhow::Error, args: &RunArgs) -> anyhow::Error {
     use crate::run::RunError;
     let distribution_flag = |feature: &str| {
@@ -22,6 +23,17 @@ pub(super) fn blame_flag(err: anyhow::Error, args: &RunArgs) -> anyhow::Error {
             None
         }
     };
+    if let (Some(RunError::Overflow { case }), Some(file)) =
+        (err.downcast_ref::<RunError>(), args.data.as_deref())
+    {
+        return anyhow::anyhow!(
+            "{}, data row {} (case {case}): its risk score is not a finite number (the \
+             weighted sum of its values overflowed past 1.8e308): make the weights smaller \
+             (--weights, or features[].weight in a lab file) or scale the file's values down",
+            crate::readable::without_controls(&file.display().to_string()),
+            case + 1,
+        );
+    }
     let flag = match err.downcast_ref::<RunError>() {
         Some(RunError::Overflow { .. }) if args.weights.is_some() => Some("--weights"),
         Some(RunError::Overflow { .. }) if !args.dist.is_empty() => Some("--dist"),

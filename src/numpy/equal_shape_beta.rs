@@ -64,6 +64,8 @@ pub(crate) fn fill_levels(
         let spec = std::thread::scope(|scope| {
             let handle =
                 crate::allocator::spawn_scoped(scope, || speculate(gamma, spec_rng, second, other));
+            // The scope's closure borrows `truth`, so the state goes in as a copy and
+            // comes back as the new `truth`: nothing else draws from it meanwhile.
             truth = fill_betas(gamma, truth.clone(), &mut first[pilot..]);
             handle.join().expect("a sampling thread panicked")
         });
@@ -125,7 +127,7 @@ fn speculate(
     let mut tails = [Vec::with_capacity(WINDOW), Vec::with_capacity(WINDOW)];
     let mut prev = 0.0;
     // The long middle, where no start or state is recorded and both pairings' variates fall
-    // inside the chunk, is a loop of its own (see `fill_plain`).
+    // inside the chunk, is a loop of its own (see `column::fill_plain`).
     let middle = (2 * WINDOW).max(1)..ends_from;
     let mut k = 0;
     while k < total {
@@ -178,6 +180,7 @@ fn draw_paired(
     same: &mut [f64],
     other: &mut [f64],
 ) -> (Counting, f64) {
+    debug_assert!(ks.start >= 1 && ks.end <= 2 * same.len().min(other.len()) + 1);
     for k in ks {
         let g = gamma.sample(&mut rng);
         // Gammas k-1 and k make variate (k-1)/2 of pairing (k-1) % 2.

@@ -4,7 +4,7 @@
 //! For shape > 1 numpy accepts a candidate when `u < 1 - 0.0331 x^4` and otherwise decides
 //! with two logarithms, `ln u < x^2/2 + b (1 - v + ln v)`. That first squeeze misses about
 //! one candidate in twelve, and each miss costs two `ln` calls and a mispredicted branch.
-//! The second squeeze, [`second_squeeze`], is a lower bound of the accepted region tight
+//! The second squeeze (`second_squeeze`, tested as [`second_squeeze_scaled`]) is a lower bound of the accepted region tight
 //! enough to leave the logarithms only the rejections and about 1% more. Wherever it
 //! accepts, numpy's log test accepts too, as computed (see its proof), so the same draws
 //! give the same variates. It is tested first, alone (one compare and one well-predicted
@@ -26,7 +26,7 @@ pub(super) enum GammaMethod {
         inv: f64,
     },
     /// shape > 1: Marsaglia and Tsang, `b = shape - 1/3`, `c = 1 / sqrt(9 b)`; `k` is the
-    /// second squeeze's coefficient (see [`second_squeeze`]).
+    /// second squeeze's coefficient (see `second_squeeze`).
     Squeeze {
         b: f64,
         c: f64,
@@ -55,7 +55,8 @@ impl GammaMethod {
             }
         } else {
             let b = shape - 1.0 / 3.0;
-            // An infinite `k` makes the bound -inf (or NaN at x = 0, which `max` drops).
+            // An infinite `k` makes the bound -inf (or NaN at x = 0): it accepts nothing,
+            // and numpy's own test decides.
             let k = if b <= SECOND_SQUEEZE_MAX_B {
                 1.0 / (108.0 * b)
             } else {
@@ -88,7 +89,7 @@ fn second_squeeze(k: f64, x4: f64, v0: f64) -> f64 {
 
 const TWO_53: f64 = 9_007_199_254_740_992.0;
 
-/// [`second_squeeze`] times 2^53, computed on constants scaled by 2^53: each operation's
+/// `second_squeeze` times 2^53, computed on constants scaled by 2^53: each operation's
 /// result is the unscaled one's times 2^53 exactly (a power of two changes no rounding,
 /// and nothing here comes near overflow or the subnormals), so `m < scaled` is `m / 2^53
 /// < second_squeeze`. An infinite `k` gives -inf or NaN, which accepts nothing.
