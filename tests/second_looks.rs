@@ -256,6 +256,39 @@ fn commands_offer_only_the_flags_they_use() {
         assert!(!d.join("x.csv").exists());
     }
     assert!(stdout(&run(d, &["run", "--help"])).contains("--export"));
+    // sweep lists no top cases and draws its cuts: the flags for those are neither offered
+    // nor ignored. (`--quantile` and `--threshold` set its operating point.)
+    let sweep_help = stdout(&run(d, &["sweep", "--help"]));
+    let run_help = stdout(&run(d, &["run", "--help"]));
+    for (flag, value) in [
+        ("--top", Some("3")),
+        ("--decorate", None),
+        ("--plot-x", Some("severity")),
+    ] {
+        let offered = |help: &str| {
+            let with_space = format!("{flag} ");
+            help.lines()
+                .any(|l| l.trim_start().starts_with(&with_space))
+        };
+        assert!(!offered(&sweep_help), "{flag}:\n{sweep_help}");
+        assert!(offered(&run_help), "{flag}:\n{run_help}");
+        let out = run(d, &[&["sweep", flag][..], value.as_slice()].concat());
+        usage_error(&out, &format!("sweep takes no {flag}"), "");
+        assert!(!d.join("module2-sweep.png").exists());
+    }
+    let operating = |args: &[&str]| {
+        let out = run(
+            d,
+            &[&["sweep", "--no-plot", "--format", "json"][..], args].concat(),
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["operating_point"]["priority_count"].clone()
+    };
+    assert_ne!(operating(&[]), operating(&["--quantile", "0.9"]));
+    assert!(
+        sweep_help.contains("marked as the operating point"),
+        "{sweep_help}"
+    );
     // The numpy twin saves its picture where --plot says.
     let twin = stdout(&run(d, &["notebook", "--plot", "mine.png"]));
     assert!(

@@ -4,6 +4,7 @@
 use super::output::{self, Output};
 use super::resolve::resolve;
 use super::run::{RunArgs, compute};
+use crate::error::UsageError;
 use crate::filesystem::{self, Replace};
 use crate::plot::lines::{Panel, Series};
 use crate::plot::{self, NORMAL_RGB, PRIORITY_RGB};
@@ -14,7 +15,22 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 use std::fmt::Write;
 
+/// `run`'s one cut (`--quantile`, `--threshold`) is the sweep's operating point; the flags
+/// that list top cases or shape `run`'s picture are not offered (and refused if given, see
+/// `refuse_unused_run_flags`).
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("quantile", |a| a.help(
+        "The run's own cut, marked as the operating point (the JSON's operating_point, \
+         the dot on the precision-recall curve), 0 to 1 [lab default: 0.8]"
+    )),
+    mut_arg("threshold", |a| a.help(
+        "An absolute score as the operating point instead of a quantile"
+    )),
+    mut_arg("top", |a| a.hide(true)),
+    mut_arg("decorate", |a| a.hide(true)),
+    mut_arg("plot_x", |a| a.hide(true))
+)]
 pub(super) struct SweepArgs {
     #[command(flatten)]
     pub run: RunArgs,
@@ -43,6 +59,30 @@ pub(super) enum SweepFormat {
     Json,
 }
 
+/// The flags `sweep` shares with `run` that it has no use for are refused, not ignored: a
+/// student who sweeps with `--top 3` or `--decorate` would otherwise look for what they
+/// asked for in vain.
+fn refuse_unused_run_flags(run: &RunArgs) -> Result<(), UsageError> {
+    let refusal = if run.top.is_some() {
+        Some(("--top", "it lists no top cases (`run --top K` does)"))
+    } else if run.decorate {
+        Some((
+            "--decorate",
+            "its picture has no threshold line to decorate (`run --decorate` draws one)",
+        ))
+    } else if run.plot_x.is_some() {
+        Some((
+            "--plot-x",
+            "its picture plots the cuts, not a feature (`run --plot-x` chooses one)",
+        ))
+    } else {
+        None
+    };
+    refusal.map_or(Ok(()), |(flag, why)| {
+        Err(UsageError::new(&format!("sweep takes no {flag}"), why))
+    })
+}
+
 /// A parsed list of cuts (a newtype, so clap takes the whole list as one value).
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct CutList(pub Vec<f64>);
@@ -56,6 +96,7 @@ fn thresholds(s: &str) -> Result<CutList, String> {
 }
 
 pub(super) fn execute(args: &SweepArgs) -> Result<()> {
+    refuse_unused_run_flags(&args.run)?;
     let mut resolved = resolve(&args.run)?;
     // A sweep lists no top cases: skip ranking and explaining them.
     resolved.cfg.top_k = 0;
