@@ -445,6 +445,24 @@ fn a_folder_of_hand_ins_counts_each_once_and_skips_hidden_files() {
     let csv = stdout(&out);
     assert_eq!(csv.lines().count(), 2, "a header and one row:\n{csv}");
     assert!(csv.contains("in/ana/r.json,"), "{csv}");
+    // A pipe and a dangling link named *.json are rows that say what they are, without
+    // waiting on the pipe for a writer.
+    let fifo =
+        std::ffi::CString::new(d.join("in/ana/pipe.json").as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    std::os::unix::fs::symlink("gone.json", d.join("in/dangling.json")).unwrap();
+    let out = run(d, &["reflect", "check", "in", "--format", "csv"]);
+    let csv = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{csv}{}", stderr(&out));
+    assert_eq!(csv.lines().count(), 4, "a header and three rows:\n{csv}");
+    for name in ["in/ana/pipe.json", "in/dangling.json"] {
+        let row = csv.lines().find(|l| l.starts_with(name)).unwrap_or("");
+        assert!(
+            row.contains("not a regular file") || row.contains("No such file"),
+            "{name}:\n{csv}"
+        );
+    }
 }
 
 #[test]

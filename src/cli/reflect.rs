@@ -147,7 +147,9 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// The *.json files in `dir` and below. Hidden files and folders (.git, an editor's
 /// ._x.json) are skipped, and a link to a folder is not followed, so a link back up cannot
-/// loop. A subfolder that cannot be read is listed itself, to be a row saying so.
+/// loop. A subfolder that cannot be read is listed itself, to be a row saying so, and so is
+/// anything else named *.json (a pipe, a dangling link): the reading refuses what is not a
+/// regular file without opening it, so such a row says why instead of a hand-in vanishing.
 fn json_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let entries =
         std::fs::read_dir(dir).with_context(|| format!("cannot read folder {}", dir.display()))?;
@@ -159,9 +161,7 @@ fn json_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         match entry.file_type() {
             Ok(t) if t.is_dir() && json_files_under(&path, out).is_err() => out.push(path),
             Ok(t) if t.is_dir() => {}
-            _ if path.extension().is_some_and(|e| e == "json") && path.is_file() => {
-                out.push(path);
-            }
+            _ if path.extension().is_some_and(|e| e == "json") => out.push(path),
             _ => {}
         }
     }
