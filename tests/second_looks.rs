@@ -177,6 +177,23 @@ fn reflect_set_never_erases_an_answer_unasked() {
     // Clearing is --force with an empty text.
     assert!(set("", true).status.success());
     assert_eq!(answer(d), "");
+    // Another lab's --lab is a bad flag value, and the file is left as it was.
+    let before = std::fs::read(d.join("r.json")).unwrap();
+    let args = [
+        "reflect",
+        "set",
+        "r.json",
+        "interpretation",
+        "x",
+        "--lab",
+        "telemetry",
+    ];
+    usage_error(
+        &run(d, &args),
+        "--lab",
+        "the reflection is of lab \"module2\"",
+    );
+    assert_eq!(std::fs::read(d.join("r.json")).unwrap(), before);
 }
 
 #[test]

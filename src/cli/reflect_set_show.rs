@@ -82,11 +82,17 @@ fn fields(doc: &Value, lab_file: Option<&Path>) -> Result<Vec<String>> {
         Some(path) => Some(super::resolve::load_lab(Some(path))?.0),
         None => lab::built_in(id),
     };
+    // A --lab that is not the reflection's lab is a bad flag value (exit 2).
     if let Some(lab) = lab.as_ref().filter(|l| l.id != id) {
-        bail!(
-            "--lab: the reflection is of lab {id:?}, but the lab given is {:?}",
-            lab.id
-        );
+        return Err(crate::error::UsageError::new(
+            "--lab",
+            format!(
+                "the reflection is of lab {id:?}, but the lab given is {:?}; give that lab's \
+                 file, or leave --lab out for a built-in lab",
+                lab.id
+            ),
+        )
+        .into());
     }
     Ok(match lab {
         Some(lab) => lab.reflection,
