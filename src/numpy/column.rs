@@ -114,7 +114,8 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
         rng: rng.clone(),
         pos: 0,
     };
-    head = fill_plain(dist, head, &mut first[..pilot]);
+    let sample = |rng: &mut Counting| dist.sample(rng);
+    head = fill_plain(sample, head, &mut first[..pilot]);
     let mean = head.pos as f64 / pilot as f64;
 
     // The speculative chunks are shared out among the threads, the drawing thread taking
@@ -132,7 +133,7 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
     let start_rng = &*rng;
     let draw = |(part, at)| speculate_from(dist, start_rng, part, at);
     let (head, done) =
-        crate::threads::share(jobs, draw, || fill_plain(dist, head, &mut first[pilot..]));
+        crate::threads::share(jobs, draw, || fill_plain(sample, head, &mut first[pilot..]));
 
     // Stitch: each chunk continues from the previous chunk's true end.
     let mut truth = head;
@@ -149,19 +150,19 @@ pub fn fill_chunked<D: Distribution<f64> + Sync>(
     stitching
 }
 
-/// Fills `out` with the variates that follow `rng`, and returns it just past them.
+/// Fills `out` with the variates `sample` draws from `rng`, and returns it just past them.
 ///
 /// A function of its own, with the generator passed in and out by value, so that it stays
 /// in registers: in a loop whose generator is also borrowed elsewhere (by a closure, or to
 /// record its state), the compiler kept it in memory, and every draw paid a store and a
 /// load on the generator's chain. A speculative chunk drew at half the serial speed.
 #[inline(never)]
-pub(super) fn fill_plain<D: Distribution<f64>>(
-    dist: &D,
+pub(super) fn fill_plain(
+    sample: impl Fn(&mut Counting) -> f64,
     mut rng: Counting,
     out: &mut [f64],
 ) -> Counting {
-    out.iter_mut().for_each(|x| *x = dist.sample(&mut rng));
+    out.iter_mut().for_each(|x| *x = sample(&mut rng));
     rng
 }
 
@@ -205,7 +206,7 @@ fn speculate<D: Distribution<f64>>(dist: &D, mut rng: Counting, part: &mut [f64]
         }
         *x = dist.sample(&mut rng);
     }
-    rng = fill_plain(dist, rng, &mut part[opening..closing]);
+    rng = fill_plain(|r| dist.sample(r), rng, &mut part[opening..closing]);
     for (i, x) in (closing..).zip(&mut part[closing..]) {
         end_states.before(i, &rng);
         *x = dist.sample(&mut rng);

@@ -11,7 +11,7 @@
 //! speculative with its other pairing in the last third), then the last third the same way.
 
 use super::Gamma;
-use super::column::{Counting, EndStates, MIN_CHUNK, WINDOW, walk_to_meeting};
+use super::column::{Counting, EndStates, MIN_CHUNK, WINDOW, fill_plain, walk_to_meeting};
 use rand::distr::Distribution;
 
 /// How the speculative thirds were joined (for tests).
@@ -53,7 +53,7 @@ pub(crate) fn fill_levels(
         // The first third's opening variates set the guess for the second third's start.
         let pilot = (third / 16).max(1);
         let start = truth.pos;
-        truth = fill_betas(gamma, truth, &mut first[..pilot]);
+        truth = fill_plain(|r| beta(gamma, r), truth, &mut first[..pilot]);
         let mean = (truth.pos - start) as f64 / pilot as f64;
         let at = (start + (third as f64 * mean) as u64) & !3;
         let at = at.saturating_add_signed(guess_error).max(truth.pos);
@@ -66,7 +66,7 @@ pub(crate) fn fill_levels(
                 crate::allocator::spawn_scoped(scope, || speculate(gamma, spec_rng, second, other));
             // The scope's closure borrows `truth`, so the state goes in as a copy and
             // comes back as the new `truth`: nothing else draws from it meanwhile.
-            truth = fill_betas(gamma, truth.clone(), &mut first[pilot..]);
+            truth = fill_plain(|r| beta(gamma, r), truth.clone(), &mut first[pilot..]);
             handle.join().expect("a sampling thread panicked")
         });
         match stitch(gamma, &mut truth, second, &last[..third], spec) {
@@ -76,17 +76,9 @@ pub(crate) fn fill_levels(
         }
         out = last;
     }
-    truth = fill_betas(gamma, truth, out);
+    truth = fill_plain(|r| beta(gamma, r), truth, out);
     *rng = truth.rng;
     stats
-}
-
-/// Beta(a, a) variates into `out` from `rng`, returned just past them (a function of its
-/// own so the generator stays in registers, as `column::fill_plain`).
-#[inline(never)]
-fn fill_betas(gamma: &Gamma, mut rng: Counting, out: &mut [f64]) -> Counting {
-    out.iter_mut().for_each(|x| *x = beta(gamma, &mut rng));
-    rng
 }
 
 #[inline(always)]

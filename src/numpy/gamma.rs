@@ -4,14 +4,15 @@
 //! For shape > 1 numpy accepts a candidate when `u < 1 - 0.0331 x^4` and otherwise decides
 //! with two logarithms, `ln u < x^2/2 + b (1 - v + ln v)`. That first squeeze misses about
 //! one candidate in twelve, and each miss costs two `ln` calls and a mispredicted branch.
-//! The second squeeze (`second_squeeze`, tested as [`second_squeeze_scaled`]) is a lower bound of the accepted region tight
-//! enough to leave the logarithms only the rejections and about 1% more. Wherever it
+//! The second squeeze (`second_squeeze`, tested as [`second_squeeze_scaled`]) is a lower
+//! bound of the accepted region tight enough to leave the logarithms only the rejections
+//! and about 1% more. Wherever it
 //! accepts, numpy's log test accepts too, as computed (see its proof), so the same draws
 //! give the same variates. It is tested first, alone (one compare and one well-predicted
 //! branch a candidate); numpy's own squeeze and logarithms decide the few it leaves.
 
-use super::next_double;
 use super::ziggurat::{standard_exponential, standard_normal};
+use super::{TWO_53, next_double, top_53_bits};
 use rand::Rng;
 
 /// How a shape is drawn, with the constants numpy derives from it precomputed: the same
@@ -87,8 +88,6 @@ fn second_squeeze(k: f64, x4: f64, v0: f64) -> f64 {
     1.0 - MARGIN - k * x4 / v0.min(1.0)
 }
 
-const TWO_53: f64 = 9_007_199_254_740_992.0;
-
 /// `second_squeeze` times 2^53, computed on constants scaled by 2^53: each operation's
 /// result is the unscaled one's times 2^53 exactly (a power of two changes no rounding,
 /// and nothing here comes near overflow or the subnormals), so `m < scaled` is `m / 2^53
@@ -130,7 +129,7 @@ pub(super) fn standard_gamma<R: Rng + ?Sized>(method: GammaMethod, rng: &mut R) 
             // numpy's u is `next_double`, m / 2^53 for the draw's top 53 bits m. The
             // second squeeze is tested on m against its bound scaled by 2^53, which scales
             // every rounding exactly: the same decision, one multiply fewer.
-            let m = (rng.next_u64() >> 11) as f64;
+            let m = top_53_bits(rng);
             let x4 = (x * x) * (x * x);
             if m < second_squeeze_scaled(k, x4, v0) {
                 return b * v;

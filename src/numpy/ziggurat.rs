@@ -31,12 +31,12 @@ include!(concat!(env!("OUT_DIR"), "/ziggurat_tables.rs"));
 /// 8 is set: `rabs * -w` is `-(rabs * w)` bit for bit (rounding to nearest is symmetric),
 /// which is numpy's `if (sign & 0x1) x = -x;`, done without a branch and without the sign's
 /// shifts and masks.
-pub(crate) struct SignedLayers {
+struct SignedLayers {
     ki: [u64; 512],
     wi: [f64; 512],
 }
 
-pub(crate) static SIGNED_LAYERS: SignedLayers = {
+static SIGNED_LAYERS: SignedLayers = {
     let mut layers = SignedLayers {
         ki: [0; 512],
         wi: [0.0; 512],
